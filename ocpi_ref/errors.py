@@ -1,0 +1,140 @@
+"""Turn pydantic validation errors into findings a person can act on.
+
+Each error becomes a :class:`~ocpi_ref.findings.Finding` at the JSON pointer of the failing
+value, under the rule of the OCPI type or field-table statement it breaks, with a message that
+says what the spec expects and what arrived (never pydantic's wording or documentation URL).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .findings import Finding, Severity, pointer
+from .jsondoc import json_type_name
+from .rules.json import SYNTAX
+from .rules.types import ENUM, JSON_TYPE, RANGE, REQUIRED
+from .shape import FieldShape, resolve
+
+__all__ = ["findings_from_error", "describe_char"]
+
+_TYPE_ERRORS = {
+    "string_type",
+    "bool_type",
+    "int_type",
+    "int_parsing",
+    "model_type",
+    "model_attributes_type",
+    "dict_type",
+    "list_type",
+    "is_instance_of",
+}
+
+
+def describe_char(ch: str) -> str:
+    """``U+000A (line feed)``-style name for a character in a message."""
+    names = {"\n": "line feed", "\r": "carriage return", "\t": "tab", "\x7f": "delete"}
+    name = names.get(ch) or (repr(ch)[1:-1] if ch.isprintable() else "control character")
+    return f"U+{ord(ch):04X} ({name})"
+
+
+def findings_from_error(
+    model: type[BaseModel], error: ValidationError, *, skip: set[str] = frozenset()
+) -> Iterator[Finding]:
+    """Findings for every error in *error*, skipping pointers already reported."""
+    for err in error.errors(include_url=False):
+        loc = tuple(err["loc"])
+        where = pointer(*loc)
+        if where in skip or err["type"] == "ocpi_rule":
+            continue
+        shape = resolve(model, loc) if loc else None
+        yield _finding(err, where, shape)
+
+
+def _finding(err: dict[str, Any], where: str, shape: FieldShape | None) -> Finding:
+    kind, value = err["type"], err.get("input")
+    name = where.rsplit("/", 1)[-1] or "document"
+    label = shape.label if shape else "value"
+
+    def found(rule: str, message: str) -> Finding:
+        return Finding(rule, Severity.ERROR, where, message)
+
+    if kind == "missing":
+        return found(REQUIRED.id, f"required field {name} ({label}) is missing")
+    if value is None and kind in _TYPE_ERRORS | {"enum"}:
+        if shape is not None and shape.required:
+            return found(REQUIRED.id, f"required field {name} ({label}) is null")
+        return found(JSON_TYPE.id, f"{name} is null where {label} is expected")
+    if kind in _TYPE_ERRORS:
+        expected = shape.json_type if shape else _expected_from(kind)
+        spec_type = "" if label == expected else f" ({label})"
+        return found(
+            JSON_TYPE.id,
+            f"{name} must be a JSON {expected}{spec_type}, got {json_type_name(value)}",
+        )
+    if kind == "enum":
+        if not isinstance(value, str):
+            return found(JSON_TYPE.id, f"{name} must be a JSON string ({label}), got {json_type_name(value)}")
+        allowed = ", ".join(m.value for m in shape.enum) if shape and shape.enum else "?"
+        return found(ENUM.id, f"{value!r} is not a {label} value; allowed: {allowed}")
+    if kind == "string_unicode":
+        return found(SYNTAX.id, f"{name} is not valid Unicode text (a lone surrogate?)")
+    ocpi = shape.ocpi if shape else None
+    if ocpi is not None:
+        if kind == "string_too_long":
+            return found(
+                ocpi.rule,
+                f"{name} is {ocpi.label}: at most {ocpi.max_length} characters, got {len(value)}",
+            )
+        if kind == "string_pattern_mismatch":
+            return found(ocpi.rule, _pattern_message(ocpi.name, name, ocpi.label, value))
+        if kind == "ocpi_datetime_nonexistent":
+            return found(ocpi.rule, f"{name} {value!r} is not a date and time that exists")
+    if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
+        return found(RANGE.id, f"{name} is {value!r}: {err['msg'].lower()}")
+    return found(JSON_TYPE.id, f"{name}: {err['msg']}")
+
+
+def _expected_from(kind: str) -> str:
+    return {"bool_type": "boolean", "int_type": "integer", "list_type": "array"}.get(kind, "object")
+
+
+def _first(value: str, allowed: re.Pattern[str]) -> tuple[int, str]:
+    for i, ch in enumerate(value):
+        if not allowed.fullmatch(ch):
+            return i, ch
+    return -1, ""
+
+
+_ASCII = re.compile(r"[\x20-\x7E]")
+_NO_CONTROL = re.compile(r"[^\x00-\x1F\x7F-\x9F]")
+
+
+def _pattern_message(type_name: str, name: str, label: str, value: str) -> str:
+    if type_name == "CiString":
+        i, ch = _first(value, _ASCII)
+        return f"{name} is {label}, printable ASCII only: {describe_char(ch)} at position {i}"
+    if type_name == "string":
+        i, ch = _first(value, _NO_CONTROL)
+        return f"{name} is {label}, no control characters: {describe_char(ch)} at position {i}"
+    if type_name == "URL":
+        return f"{name} {value!r} is not an absolute URL (scheme://host/path, RFC 3986 characters)"
+    if type_name == "DateTime":
+        return f"{name} {value!r}: {_datetime_problem(value)}"
+    return f"{name} does not match {label}"
+
+
+_OFFSET = re.compile(r"(?:[+-]\d{2}:?\d{2}|[+-]\d{2})$")
+
+
+def _datetime_problem(value: str) -> str:
+    if _OFFSET.search(value) and len(value) > 10:
+        return "numeric offsets are not allowed, not even +00:00; write UTC with Z or no designator"
+    if len(value) > 10 and value[10] == " ":
+        return "a space separates date and time; OCPI requires an upper-case T"
+    if len(value) > 10 and value[10] == "t" or value.endswith("z"):
+        return "t and z must be upper case"
+    return "not the form OCPI allows: YYYY-MM-DDTHH:MM:SS, optional .fraction, optional Z"

@@ -1,0 +1,143 @@
+"""Findings and reports: what a check says about a document, as data.
+
+A :class:`Finding` names the rule it comes from, how serious it is, where in the document it
+applies (an RFC 6901 JSON pointer) and what a person should read. A :class:`Report` is the list
+of all findings for one document; the CLI, the HTTP service and the book only render it.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+__all__ = ["Finding", "Report", "Severity", "pointer"]
+
+
+class Severity(str, Enum):
+    """How serious a finding is: only ``error`` makes a document non-conforming."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+def pointer(*parts: str | int) -> str:
+    """Build an RFC 6901 JSON pointer from path parts (``~`` and ``/`` escaped).
+
+    >>> pointer("token", "last_updated")
+    '/token/last_updated'
+    >>> pointer("a/b", "m~n")
+    '/a~1b/m~0n'
+    >>> pointer()
+    ''
+    """
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing a check found: the rule, its severity, where, and why."""
+
+    rule: str
+    severity: Severity
+    pointer: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        """The JSON form used by ``ocpi-ref check --format json``."""
+        return {
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "pointer": self.pointer,
+            "message": self.message,
+        }
+
+    def __str__(self) -> str:
+        where = self.pointer or "(document)"
+        return f"{where}: {self.severity.value}: {self.message} [{self.rule}]"
+
+
+@dataclass(frozen=True)
+class Report:
+    """Every finding for one document, in document order where possible."""
+
+    version: str
+    findings: tuple[Finding, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def of(cls, version: str, findings: Iterable[Finding]) -> Report:
+        return cls(version, tuple(findings))
+
+    @property
+    def conforms(self) -> bool:
+        """True when no finding is an ``error`` (warnings and information do not count)."""
+        return not any(f.severity is Severity.ERROR for f in self.findings)
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def rules(self) -> set[str]:
+        """The ids of the rules with at least one finding."""
+        return {f.rule for f in self.findings}
+
+    def at(self, json_pointer: str) -> tuple[Finding, ...]:
+        """The findings at one pointer."""
+        return tuple(f for f in self.findings if f.pointer == json_pointer)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "conforms": self.conforms,
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def __str__(self) -> str:
+        verdict = "conforms" if self.conforms else "does not conform"
+        head = f"OCPI {self.version} StartSession: {verdict}"
+        counts = _counts(self.findings)
+        if counts:
+            head += f" ({counts})"
+        return "\n".join([head, *(f"  {f}" for f in self.findings)])
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        """A table for notebooks: pointer, severity, rule, message."""
+        verdict = "conforms" if self.conforms else "does not conform"
+        rows = "".join(
+            "<tr>"
+            f"<td><code>{html.escape(f.pointer or '(document)')}</code></td>"
+            f"<td>{f.severity.value}</td>"
+            f"<td><code>{html.escape(f.rule)}</code></td>"
+            f"<td>{html.escape(f.message)}</td>"
+            "</tr>"
+            for f in self.findings
+        )
+        table = (
+            "<table><thead><tr><th>pointer</th><th>severity</th><th>rule</th>"
+            f"<th>message</th></tr></thead><tbody>{rows}</tbody></table>"
+            if self.findings
+            else ""
+        )
+        return f"<p><strong>OCPI {self.version} StartSession: {verdict}</strong></p>{table}"
+
+
+def _counts(findings: Iterable[Finding]) -> str:
+    tally: dict[str, int] = {}
+    for f in findings:
+        tally[f.severity.value] = tally.get(f.severity.value, 0) + 1
+    return ", ".join(
+        f"{n} {name}{'s' if n != 1 else ''}"
+        for name in ("error", "warning", "info")
+        if (n := tally.get(name))
+    )

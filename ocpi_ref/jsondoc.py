@@ -1,0 +1,224 @@
+"""Read a JSON document from untrusted input without ever raising.
+
+:func:`load` turns bytes, text or an already parsed object into a Python value plus the
+findings the JSON layer alone can show: invalid UTF-8, lone surrogates, NaN and Infinity,
+duplicate member names, documents over the size or depth limit, values that JSON cannot hold.
+Everything a later stage needs to point at a problem (the JSON pointer) is kept.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from .findings import Finding, Severity, pointer
+from .rules.json import DUPLICATE_KEY, LIMITS, SYNTAX
+from .rules.types import JSON_TYPE
+
+__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MAX_DEPTH", "Loaded", "load", "json_type_name"]
+
+#: Documents larger than this are refused (``json.limits``); a StartSession is ~1 KiB.
+DEFAULT_MAX_BYTES = 64 * 1024
+#: Deeper nesting is refused (``json.limits``); a StartSession is 3 levels deep.
+DEFAULT_MAX_DEPTH = 32
+
+_MISSING = object()
+
+
+class NonFinite(float):
+    """Stands in for a NaN or Infinity literal so the walk can report where it was."""
+
+    literal: str
+
+    def __new__(cls, literal: str) -> NonFinite:
+        obj = super().__new__(cls, literal.replace("Infinity", "inf"))
+        obj.literal = literal
+        return obj
+
+
+class _DupDict(dict):
+    """A JSON object that named some members more than once (the last value is kept)."""
+
+    duplicates: tuple[str, ...] = ()
+
+
+@dataclass
+class Loaded:
+    """The parsed value (``None`` when unusable) and the JSON-level findings."""
+
+    value: Any = None
+    usable: bool = False
+    findings: list[Finding] = field(default_factory=list)
+    flagged: set[str] = field(default_factory=set)
+    """Pointers already reported here, so later stages do not report them again."""
+
+    def add(self, rule: str, where: str, message: str) -> None:
+        self.findings.append(Finding(rule, Severity.ERROR, where, message))
+        self.flagged.add(where)
+
+
+class _Scan:
+    """Per-parse state for the json.loads hooks (no global state, thread-safe)."""
+
+    __slots__ = ("dups", "non_finite")
+
+    def __init__(self) -> None:
+        self.dups = False
+        self.non_finite = False
+
+    def pairs(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(pairs)
+        if len(obj) != len(pairs):
+            self.dups = True
+            seen: set[str] = set()
+            dup = _DupDict(obj)
+            dup.duplicates = tuple(k for k, _ in pairs if k in seen or seen.add(k))
+            return dup
+        return obj
+
+    def constant(self, literal: str) -> NonFinite:
+        self.non_finite = True
+        return NonFinite(literal)
+
+
+def load(
+    data: Any,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+) -> Loaded:
+    """Parse *data* (bytes, str, or a parsed JSON value); never raises."""
+    out = Loaded()
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        raw = bytes(data)
+        if len(raw) > max_bytes:
+            out.add(LIMITS.id, "", f"the document is {len(raw)} bytes; the limit is {max_bytes}")
+            return out
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            out.add(SYNTAX.id, "", f"not UTF-8: byte 0x{raw[exc.start]:02X} at offset {exc.start}")
+            return out
+        return _parse(text.removeprefix("\ufeff"), out, max_depth)
+    if isinstance(data, str):
+        if len(data) > max_bytes:
+            out.add(LIMITS.id, "", f"the document is {len(data)} characters; the limit is {max_bytes}")
+            return out
+        return _parse(data, out, max_depth)
+    # An already parsed value: check that it is something JSON could have produced.
+    out.value, out.usable = data, True
+    try:
+        _walk(data, "", 0, max_depth, out, check_types=True)
+    except RecursionError:
+        out.usable = False
+        out.add(LIMITS.id, "", f"nested deeper than {max_depth} levels")
+    return out
+
+
+def _parse(text: str, out: Loaded, max_depth: int) -> Loaded:
+    scan = _Scan()
+    try:
+        value = json.loads(text, object_pairs_hook=scan.pairs, parse_constant=scan.constant)
+    except json.JSONDecodeError as exc:
+        out.add(SYNTAX.id, "", f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
+        return out
+    except RecursionError:
+        out.add(LIMITS.id, "", f"nested deeper than {max_depth} levels")
+        return out
+    except ValueError as exc:  # e.g. an integer literal with thousands of digits
+        out.add(LIMITS.id, "", f"not accepted: {exc}")
+        return out
+    out.value, out.usable = value, True
+    if scan.dups or scan.non_finite or _may_be_deep(text, max_depth):
+        _walk(value, "", 0, max_depth, out, check_types=False)
+    if any(c in text for c in _SURROGATE_ESCAPES) and _has_surrogate(value):
+        _walk_surrogates(value, "", out)
+    return out
+
+
+# "\ud800" etc. as escapes in the JSON text; cheap pre-test before a full walk.
+_SURROGATE_ESCAPES = ("\\ud", "\\uD")
+
+
+def _may_be_deep(text: str, max_depth: int) -> bool:
+    """Cheap upper bound: fewer brackets than the limit means the limit cannot be reached."""
+    return text.count("[") + text.count("{") > max_depth
+
+
+def _has_surrogate(value: Any) -> bool:
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _walk_surrogates(value: Any, where: str, out: Loaded) -> None:
+    for path, item in _items(value, where):
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                out.add(SYNTAX.id, path, "text with a lone surrogate (\\uD800-\\uDFFF) is not Unicode")
+        elif isinstance(item, (dict, list)):
+            _walk_surrogates(item, path, out)
+
+
+def _items(value: Any, where: str) -> Iterator[tuple[str, Any]]:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield where + pointer(k), v
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield f"{where}/{i}", v
+
+
+def _walk(value: Any, where: str, depth: int, max_depth: int, out: Loaded, *, check_types: bool) -> None:
+    if isinstance(value, (dict, list)):
+        if depth >= max_depth:
+            out.usable = False
+            out.add(LIMITS.id, where, f"nested deeper than {max_depth} levels")
+            return
+        if isinstance(value, _DupDict):
+            for key in dict.fromkeys(value.duplicates):
+                out.add(
+                    DUPLICATE_KEY.id,
+                    where + pointer(key),
+                    f"member {key!r} appears more than once; readers disagree on which value wins",
+                )
+        if check_types and isinstance(value, dict):
+            for key in value:
+                if not isinstance(key, str):
+                    out.add(JSON_TYPE.id, where, f"member name {key!r} is not a string")
+        for path, item in _items(value, where):
+            _walk(item, path, depth + 1, max_depth, out, check_types=check_types)
+    elif isinstance(value, NonFinite):
+        out.add(SYNTAX.id, where, f"{value.literal} is not a JSON number")
+    elif check_types and not _is_json_scalar(value):
+        out.add(JSON_TYPE.id, where, f"a {type(value).__name__} is not a JSON value")
+    elif check_types and isinstance(value, float) and not math.isfinite(value):
+        out.add(SYNTAX.id, where, f"{value!r} is not a JSON number")
+
+
+def _is_json_scalar(value: Any) -> bool:
+    return value is None or type(value) in (str, int, float, bool) or isinstance(value, str)
+
+
+def json_type_name(value: Any) -> str:
+    """The JSON name of a Python value's type, for messages ("number", "object", ...)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, (list, tuple)):
+        return "array"
+    return type(value).__name__

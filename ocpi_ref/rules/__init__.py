@@ -1,0 +1,15 @@
+"""Every rule this reference knows, by id.
+
+Where a rule lives follows from its id: ``json.*`` in :mod:`.json`, ``type.*`` and
+``field.*`` in :mod:`.types`, ``start-session.*`` in :mod:`.start_session`,
+``commands.*`` in :mod:`.commands`.
+"""
+
+from . import checker as _checker  # noqa: F401 - defines checker.*
+from . import json as _json  # noqa: F401 - defines the json.* rules
+from . import start_session as _start_session  # noqa: F401 - defines start-session.*
+from . import types as _types  # noqa: F401 - defines type.* and field.*
+from .model import Kind, Level, Party, Rule
+from .registry import RULES, get_rule
+
+__all__ = ["RULES", "Kind", "Level", "Party", "Rule", "get_rule"]

@@ -1,0 +1,19 @@
+"""The checker's own rule: it finishes, whatever it is given."""
+
+from .model import Kind, Level, Party
+from .registry import define
+
+INTERNAL_ERROR = define(
+    id="checker.internal-error",
+    title="The checker always answers",
+    statement=(
+        "If the checker itself fails on some input (a bug in this reference), it still returns "
+        "a report, with one error finding under this id that names the failure, instead of "
+        "raising. Seeing it means: please report the input."
+    ),
+    sections={"2.2.1": "4.1"},
+    level=Level.POLICY,
+    binds=(Party.SENDER,),
+    kind=Kind.PAYLOAD,
+    chapter="check-your-payload",
+)

@@ -1,0 +1,318 @@
+"""The rules of the StartSession clause (OCPI 2.2.1 §13.3.5), one record per statement.
+
+Records come in the order the clause reads. Rules that a document can show (kind ``payload``)
+or that need stated context (kind ``context``) have a check function here, registered in
+:data:`PAYLOAD_CHECKS` / :data:`CONTEXT_CHECKS`; the checker runs them on the parsed JSON, so
+they see the document even when the model cannot be built from it. Behaviour rules are
+enforced by :mod:`ocpi_ref.v2_2_1.flow`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..findings import Finding, Severity
+from ..party import PartyId
+from .model import Kind, Level, Party, Rule
+from .registry import define
+
+__all__ = [
+    "CONTEXT_CHECKS",
+    "PAYLOAD_CHECKS",
+    "Context",
+    "CONNECTOR_REQUIRED_CAPABILITY",
+    "connector_requires_evse",
+]
+
+V = "2.2.1"
+S = "13.3.5"
+CONNECTOR_REQUIRED_CAPABILITY = "START_SESSION_CONNECTOR_REQUIRED"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the checker knows beyond the document: who sent it, what the EVSE can do."""
+
+    sender: tuple[PartyId, ...] | None = None
+    evse_capabilities: frozenset[str] | None = None
+
+
+Check = Callable[[Mapping[str, Any], Context], Iterator[Finding]]
+PAYLOAD_CHECKS: list[tuple[Rule, Check]] = []
+CONTEXT_CHECKS: list[tuple[Rule, Check]] = []
+
+
+def _checks(registry: list[tuple[Rule, Check]], rule: Rule) -> Callable[[Check], Check]:
+    def register(fn: Check) -> Check:
+        registry.append((rule, fn))
+        return fn
+
+    return register
+
+
+def is_set(doc: Mapping[str, Any], name: str) -> bool:
+    """Present and not null; an empty string counts as set (OCPI 2.2.1 §2.8)."""
+    return doc.get(name) is not None
+
+
+EVSE_OPTIONAL = define(
+    id="start-session.evse-optional",
+    title="evse_uid is optional",
+    statement=(
+        "The eMSP may leave out evse_uid. The Charge Point may then pick the EVSE itself; not "
+        "every Charge Point can, and a CPO whose Charge Point cannot answers that it does not "
+        "support the request."
+    ),
+    sections={V: S},
+    level=Level.MAY,
+    binds=(Party.EMSP, Party.CHARGE_POINT),
+    kind=Kind.PAYLOAD,
+    quote="The evse_uid is optional.",
+)
+
+EMSP_AUTHORIZES_TOKEN = define(
+    id="start-session.emsp-authorizes-token",
+    title="The eMSP authorizes the Token first",
+    statement=(
+        "Before it sends a StartSession, the eMSP has authorized the Token in it. On a payload "
+        "this reference can only hint: a Token marked valid: false is reported as a warning."
+    ),
+    sections={V: S},
+    level=Level.SHALL,
+    binds=(Party.EMSP,),
+    kind=Kind.BEHAVIOUR,
+    quote="SHALL be authorized by the eMSP before sending it to the CPO",
+)
+
+CPO_NO_VALIDITY_CHECK = define(
+    id="start-session.cpo-no-validity-check",
+    title="The CPO does not check the Token's validity",
+    statement=(
+        "Because the eMSP has authorized the Token, the CPO forwards the request to the Charge "
+        "Point without checking the Token's validity: valid: false or whitelist NEVER change "
+        "nothing. (Checking who owns the Token is a different rule.)"
+    ),
+    sections={V: S},
+    level=Level.SHALL_NOT,
+    binds=(Party.CPO,),
+    kind=Kind.BEHAVIOUR,
+    quote="the CPO SHALL NOT check the validity of the Token",
+)
+
+APP_TOKEN_NO_REALTIME_AUTH = define(
+    id="start-session.ocpp-app-token-no-realtime-auth",
+    title="AD_HOC_USER and APP_USER: no real-time authorization",
+    statement=(
+        "When an OCPP Charge Point asks to validate the Token of a StartSession and the Token is "
+        "of type AD_HOC_USER or APP_USER, the CPO does not ask the eMSP for a real-time "
+        "authorization."
+    ),
+    sections={V: S},
+    level=Level.SHALL_NOT,
+    binds=(Party.CPO,),
+    kind=Kind.BEHAVIOUR,
+)
+
+RFID_15_MINUTES = define(
+    id="start-session.ocpp-rfid-15-minutes",
+    title="RFID: no real-time authorization within 15 minutes",
+    statement=(
+        "For an RFID Token, the CPO does not ask the eMSP for a real-time authorization of that "
+        "Token at the same EVSE or Charge Point within 15 minutes of receiving the StartSession: "
+        "a driver who taps the card there in that time is already authorized. After that, the "
+        "Token's whitelist type decides again."
+    ),
+    sections={V: S},
+    level=Level.SHALL_NOT,
+    binds=(Party.CPO,),
+    kind=Kind.BEHAVIOUR,
+    quote="within 15 minutes after having received this StartSession",
+)
+
+UNPUSHED_TOKENS_ALLOWED = define(
+    id="start-session.unpushed-tokens-allowed",
+    title="Tokens need not have been pushed",
+    statement=(
+        "The eMSP may use a Token it never pushed through the Tokens module; AD_HOC_USER and "
+        "APP_USER Tokens usually exist only in commands. The CPO accepts such a StartSession "
+        "like any other."
+    ),
+    sections={V: S},
+    level=Level.MAY,
+    binds=(Party.EMSP,),
+    kind=Kind.BEHAVIOUR,
+)
+
+UNKNOWN_TOKEN_NOT_STORED = define(
+    id="start-session.unknown-token-not-stored",
+    title="Unknown Tokens need not be stored",
+    statement=(
+        "A Token the CPO only learns from a StartSession need not be added to its Tokens store, "
+        "and a later Token GET from the eMSP need not return it."
+    ),
+    sections={V: S},
+    level=Level.MAY,
+    binds=(Party.CPO,),
+    kind=Kind.BEHAVIOUR,
+)
+
+TOKEN_IN_SESSION_AND_CDR = define(
+    id="start-session.token-in-session-and-cdr",
+    title="The Token goes into the Session and the CDR",
+    statement=(
+        "Stored or not, the Token's information is put into the Session and the CDR that the "
+        "StartSession leads to, as their cdr_token, with auth_method COMMAND."
+    ),
+    sections={V: S},
+    level=Level.SHALL,
+    binds=(Party.CPO,),
+    kind=Kind.BEHAVIOUR,
+    quote="the information of the Token SHALL be put in the Session and CDR",
+)
+
+OWN_TOKENS_ONLY = define(
+    id="start-session.own-tokens-only",
+    title="The eMSP uses only its own Tokens",
+    statement=(
+        "An eMSP sends StartSession only with Tokens it owns: the Token's country_code and "
+        "party_id are one of the eMSP's own roles (compared without regard to case). Tokens "
+        "of other eMSPs are not allowed."
+    ),
+    sections={V: S},
+    level=Level.SHALL,
+    binds=(Party.EMSP,),
+    kind=Kind.CONTEXT,
+    quote="SHALL only use Token that are owned by this eMSP",
+)
+
+LOCATION_OF_RECEIVER = define(
+    id="start-session.location-of-receiver",
+    title="location_id names a Location of the receiving CPO",
+    statement=(
+        "location_id is the id of a Location of the CPO the request is sent to. A CPO that "
+        "does not know it answers OCPI status 2003 (Unknown Location) with REJECTED."
+    ),
+    sections={V: S},
+    level=Level.SHALL,
+    binds=(Party.EMSP,),
+    kind=Kind.CONTEXT,
+)
+
+CONNECTOR_REQUIRES_EVSE = define(
+    id="start-session.connector-requires-evse",
+    title="connector_id only with evse_uid",
+    statement=(
+        "connector_id may be set only together with evse_uid: a connector is named within its "
+        "EVSE. connector_id with evse_uid omitted or null breaks the rule; an empty string "
+        "counts as set."
+    ),
+    sections={V: S},
+    level=Level.SHALL,
+    binds=(Party.EMSP,),
+    kind=Kind.PAYLOAD,
+    quote="Required when connector_id is set.",
+)
+
+CONNECTOR_REQUIRED_BY_EVSE = define(
+    id="start-session.connector-required-by-evse",
+    title="connector_id when the EVSE requires it",
+    statement=(
+        "When the target EVSE has the capability START_SESSION_CONNECTOR_REQUIRED, the eMSP "
+        "sets connector_id (and so evse_uid)."
+    ),
+    sections={V: S},
+    level=Level.SHALL,
+    binds=(Party.EMSP,),
+    kind=Kind.CONTEXT,
+)
+
+AUTHORIZATION_REFERENCE_ECHO = define(
+    id="start-session.authorization-reference-echo",
+    title="authorization_reference is carried into Session and CDR",
+    statement=(
+        "When the StartSession carries an authorization_reference, the Session and CDR it leads "
+        "to carry the same value, unchanged."
+    ),
+    sections={V: S},
+    level=Level.SHALL,
+    binds=(Party.CPO,),
+    kind=Kind.BEHAVIOUR,
+)
+
+OCPP1_CONNECTOR_AS_EVSE = define(
+    id="start-session.ocpp1-connector-as-evse",
+    title="OCPP 1.x: each connector as its own EVSE",
+    statement=(
+        "Behind an OCPP 1.x Charge Point, whose remote start names a connector, the CPO should "
+        "present each connector of an EVSE as a separate EVSE, so that a StartSession naming "
+        "an EVSE names exactly one connector."
+    ),
+    sections={V: S},
+    level=Level.SHOULD,
+    binds=(Party.CPO,),
+    kind=Kind.CONTEXT,
+)
+
+
+@_checks(PAYLOAD_CHECKS, CONNECTOR_REQUIRES_EVSE)
+def _connector_requires_evse(doc: Mapping[str, Any], ctx: Context) -> Iterator[Finding]:
+    return connector_requires_evse(doc)
+
+
+def connector_requires_evse(doc: Mapping[str, Any]) -> Iterator[Finding]:
+    """``start-session.connector-requires-evse``: connector_id set, evse_uid not."""
+    if is_set(doc, "connector_id") and not is_set(doc, "evse_uid"):
+        state = "null" if "evse_uid" in doc else "missing"
+        yield Finding(
+            CONNECTOR_REQUIRES_EVSE.id,
+            Severity.ERROR,
+            "/evse_uid",
+            f"evse_uid is {state}, but connector_id is set: a connector is only named "
+            "together with its EVSE",
+        )
+
+
+@_checks(PAYLOAD_CHECKS, EMSP_AUTHORIZES_TOKEN)
+def _token_marked_invalid(doc: Mapping[str, Any], ctx: Context) -> Iterator[Finding]:
+    token = doc.get("token")
+    if isinstance(token, Mapping) and token.get("valid") is False:
+        yield Finding(
+            EMSP_AUTHORIZES_TOKEN.id,
+            Severity.WARNING,
+            "/token/valid",
+            "the Token is marked valid: false; the eMSP should have authorized it before "
+            "sending (a CPO still forwards it: start-session.cpo-no-validity-check)",
+        )
+
+
+@_checks(CONTEXT_CHECKS, OWN_TOKENS_ONLY)
+def _own_tokens_only(doc: Mapping[str, Any], ctx: Context) -> Iterator[Finding]:
+    token = doc.get("token")
+    if ctx.sender is None or not isinstance(token, Mapping):
+        return
+    cc, pid = token.get("country_code"), token.get("party_id")
+    if not (isinstance(cc, str) and isinstance(pid, str)):
+        return  # the type rules already report it
+    if PartyId(cc, pid) not in ctx.sender:
+        roles = ", ".join(str(p) for p in ctx.sender) or "none"
+        yield Finding(
+            OWN_TOKENS_ONLY.id,
+            Severity.ERROR,
+            "/token",
+            f"the Token belongs to {cc}-{pid}, which is not one of the sender's roles "
+            f"({roles}); an eMSP may only use its own Tokens",
+        )
+
+
+@_checks(CONTEXT_CHECKS, CONNECTOR_REQUIRED_BY_EVSE)
+def _connector_required_by_evse(doc: Mapping[str, Any], ctx: Context) -> Iterator[Finding]:
+    caps = ctx.evse_capabilities
+    if caps and CONNECTOR_REQUIRED_CAPABILITY in caps and not is_set(doc, "connector_id"):
+        yield Finding(
+            CONNECTOR_REQUIRED_BY_EVSE.id,
+            Severity.ERROR,
+            "/connector_id",
+            f"the EVSE has {CONNECTOR_REQUIRED_CAPABILITY}, so connector_id must be set",
+        )

@@ -1,0 +1,133 @@
+"""Rules of the field tables and the OCPI types (OCPI 2.2.1 §2.8 and §16)."""
+
+from .model import Kind, Level, Party
+from .registry import define
+
+V = "2.2.1"
+
+REQUIRED = define(
+    id="field.required",
+    title="Required fields are set",
+    statement=(
+        "A field of cardinality 1 is present and not null. An optional field (?) may be "
+        "omitted or null; an empty string counts as set."
+    ),
+    sections={V: "2.8"},
+    level=Level.SHALL,
+    binds=(Party.SENDER,),
+    kind=Kind.PAYLOAD,
+    chapter="object",
+)
+
+UNKNOWN = define(
+    id="field.unknown",
+    title="Unknown fields are kept",
+    statement=(
+        "A field the spec does not define is kept and passed on, and reported as information, "
+        "never as a violation (OCPI 2.3.0 §4.1.8 forbids rejecting such payloads)."
+    ),
+    sections={V: "4.1.7"},
+    level=Level.POLICY,
+    binds=(Party.SENDER,),
+    kind=Kind.PAYLOAD,
+    chapter="object",
+)
+
+JSON_TYPE = define(
+    id="type.json",
+    title="Each field has its JSON type",
+    statement=(
+        "Each field holds the JSON type its table gives: a string is a JSON string, a boolean "
+        "is true or false, an int is a JSON integer, an object is a JSON object, a list is a "
+        "JSON array. Nothing is coerced: 42 is not a string and \"yes\" is not a boolean."
+    ),
+    sections={V: "16"},
+    level=Level.SHALL,
+    binds=(Party.SENDER,),
+    kind=Kind.PAYLOAD,
+    chapter="types",
+)
+
+ENUM = define(
+    id="type.enum",
+    title="Enum fields hold a listed value",
+    statement=(
+        "An enum field holds exactly one of the values its table lists, in the spelling "
+        "listed (upper case); OCPI 2.2.1 enums are closed."
+    ),
+    sections={V: "16"},
+    level=Level.SHALL,
+    binds=(Party.SENDER,),
+    kind=Kind.PAYLOAD,
+    chapter="types",
+)
+
+CISTRING = define(
+    id="type.cistring",
+    title="CiString(n)",
+    statement=(
+        "A CiString holds printable ASCII only (0x20 to 0x7E), at most n characters. It is "
+        "compared without regard to case, and no party changes its case."
+    ),
+    sections={V: "16.1"},
+    level=Level.SHALL,
+    binds=(Party.SENDER,),
+    kind=Kind.PAYLOAD,
+    quote="Case Insensitive String. Only printable ASCII allowed.",
+    chapter="types",
+)
+
+DATETIME = define(
+    id="type.datetime",
+    title="DateTime",
+    statement=(
+        "A DateTime is at most 25 characters of RFC 3339 in UTC: date, upper-case T, time, "
+        "optional fraction of a second, then Z or nothing. Numeric offsets (+00:00 too), a space "
+        "or a lower-case t or z, and dates that do not exist are not allowed."
+    ),
+    sections={V: "16.2"},
+    level=Level.SHALL,
+    binds=(Party.SENDER,),
+    kind=Kind.PAYLOAD,
+    quote="All timestamps are formatted as string(25) following RFC 3339",
+    chapter="types",
+)
+
+STRING = define(
+    id="type.string",
+    title="string(n)",
+    statement=(
+        "A string holds printable UTF-8 text, no control characters, at most n characters; "
+        "it is case-sensitive."
+    ),
+    sections={V: "16.6"},
+    level=Level.SHALL,
+    binds=(Party.SENDER,),
+    kind=Kind.PAYLOAD,
+    chapter="types",
+)
+
+URL = define(
+    id="type.url",
+    title="URL",
+    statement="A URL is an absolute URL (RFC 3986) of at most 255 characters.",
+    sections={V: "16.7"},
+    level=Level.SHALL,
+    binds=(Party.SENDER,),
+    kind=Kind.PAYLOAD,
+    chapter="types",
+)
+
+RANGE = define(
+    id="type.range",
+    title="Numbers within their range",
+    statement=(
+        "An int field is within the range its description implies: a timeout is not negative, "
+        "a status_code has four digits."
+    ),
+    sections={V: "16"},
+    level=Level.SHALL,
+    binds=(Party.SENDER,),
+    kind=Kind.PAYLOAD,
+    chapter="types",
+)

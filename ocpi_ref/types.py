@@ -1,0 +1,179 @@
+"""OCPI primitive types (OCPI 2.2.1 §16) as pydantic annotated types.
+
+Each factory (:func:`cistring`, :func:`string`, :data:`URL`, :data:`DateTimeField`) returns an
+``Annotated`` type that pydantic validates in Rust (length, character class, JSON type) and
+that carries an :class:`OcpiType` marker, so the checker can name the OCPI type and the rule a
+failing value breaks. Nothing here changes a value: a CiString keeps its case and a DateTime
+keeps its text exactly as received.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Annotated, Any
+
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic_core import PydanticCustomError, core_schema
+
+__all__ = [
+    "CiString",
+    "DateTime",
+    "OcpiType",
+    "URL",
+    "DateTimeField",
+    "cistring",
+    "string",
+    "PRINTABLE_ASCII",
+    "NO_CONTROL",
+    "URL_PATTERN",
+    "DATETIME_PATTERN",
+]
+
+#: CiString: printable ASCII only, 0x20-0x7E (OCPI 2.2.1 §16.1).
+PRINTABLE_ASCII = r"^[\x20-\x7E]*$"
+#: string: printable UTF-8, so no C0/C1 control characters and no DEL (OCPI 2.2.1 §16.6).
+NO_CONTROL = r"^[^\x00-\x1F\x7F-\x9F]*$"
+#: An absolute URL in RFC 3986 terms: scheme, "://", an authority, then path/query/fragment
+#: made only of the characters RFC 3986 allows unencoded (OCPI 2.2.1 §16.7).
+URL_PATTERN = (
+    r"^[A-Za-z][A-Za-z0-9+.\-]*://[!$&-.0-9:;=@A-Z\[\]_a-z~%]+"
+    r"(?:[/?#][!#$%&-;=?-Z\[\]_a-z~]*)?$"
+)
+#: The RFC 3339 subset OCPI 2.2.1 §16.2 allows: UTC with ``Z`` or no designator, optional
+#: fraction, upper-case ``T`` and ``Z`` only, never a numeric offset.
+DATETIME_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z?$"
+
+_DATETIME_RE = re.compile(DATETIME_PATTERN)
+
+
+@dataclass(frozen=True)
+class OcpiType:
+    """What OCPI type a field has, and which rule id a bad value of it breaks.
+
+    Attached to every annotated type below; :mod:`ocpi_ref.checker` reads it to turn a
+    pydantic error into a finding such as ``type.cistring`` at ``/token/uid``.
+    """
+
+    name: str
+    max_length: int | None
+    rule: str
+
+    @property
+    def label(self) -> str:
+        """The type as the spec writes it, e.g. ``CiString(36)``."""
+        return f"{self.name}({self.max_length})" if self.name in ("CiString", "string") and self.max_length else self.name
+
+
+class CiString(str):
+    """A case-insensitive string value that keeps its case.
+
+    OCPI compares CiStrings without regard to case (OCPI 2.2.1 §16.1) but nothing in the spec
+    allows a party to change one: lower-casing identifiers on the way in is a known
+    interoperability bug. So the text stays exactly as received; only ``==`` and ``hash``
+    ignore case (they agree, so CiStrings work as dict keys and in sets).
+    """
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, str):
+            return self.lower() == other.lower()
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        if isinstance(other, str):
+            return self.lower() != other.lower()
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.lower())
+
+    def __repr__(self) -> str:
+        return f"CiString({str.__repr__(self)})"
+
+
+class DateTime(str):
+    """An OCPI DateTime, kept as the exact text received.
+
+    pydantic's datetime would re-emit six fraction digits and an offset, which breaks
+    string(25) and the round-trip; so the value stays text and :meth:`to_datetime` parses it.
+    """
+
+    __slots__ = ()
+
+    def to_datetime(self) -> datetime:
+        """The instant as an aware UTC :class:`datetime` (no designator means UTC)."""
+        text = self[:-1] if self.endswith("Z") else self
+        return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+
+    def __repr__(self) -> str:
+        return f"DateTime({str.__repr__(self)})"
+
+    @classmethod
+    def from_datetime(cls, value: datetime) -> DateTime:
+        """Format an aware or naive-UTC datetime as ``YYYY-MM-DDTHH:MM:SSZ`` (whole seconds)."""
+        if value.tzinfo is not None:
+            value = value.astimezone(timezone.utc)
+        return cls(value.strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+
+def _check_datetime(value: str) -> DateTime:
+    """Reject dates that match the pattern but do not exist (2023-02-30, hour 24, second 60)."""
+    try:
+        datetime.fromisoformat(value[:-1] if value.endswith("Z") else value)
+    except ValueError:
+        raise PydanticCustomError(
+            "ocpi_datetime_nonexistent", "no such date or time: {value}", {"value": value}
+        ) from None
+    return DateTime(value)
+
+
+class _Text:
+    """Core-schema builder shared by the string-like OCPI types."""
+
+    def __init__(self, marker: OcpiType, pattern: str, wrap: Any) -> None:
+        self.marker = marker
+        self.pattern = pattern
+        self.wrap = wrap
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        inner = core_schema.str_schema(
+            max_length=self.marker.max_length, pattern=self.pattern, strict=True
+        )
+        if self.wrap is None:
+            return inner
+        return core_schema.no_info_after_validator_function(self.wrap, inner)
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
+        out = handler(schema)
+        out["description"] = f"OCPI {self.marker.label}"
+        return out
+
+
+def cistring(n: int) -> Any:
+    """``CiString(n)``: printable ASCII, at most *n* characters, case kept (OCPI 2.2.1 §16.1)."""
+    marker = OcpiType("CiString", n, "type.cistring")
+    return Annotated[CiString, _Text(marker, PRINTABLE_ASCII, CiString), marker]
+
+
+def string(n: int | None = None) -> Any:
+    """``string(n)``: printable UTF-8 text, at most *n* characters (OCPI 2.2.1 §16.6)."""
+    marker = OcpiType("string", n, "type.string")
+    return Annotated[str, _Text(marker, NO_CONTROL, None), marker]
+
+
+_URL_MARKER = OcpiType("URL", 255, "type.url")
+#: ``URL``: an absolute URL of at most 255 characters (OCPI 2.2.1 §16.7).
+URL = Annotated[str, _Text(_URL_MARKER, URL_PATTERN, None), _URL_MARKER]
+
+_DATETIME_MARKER = OcpiType("DateTime", 25, "type.datetime")
+#: ``DateTime``: string(25), UTC, RFC 3339 subset, kept as text (OCPI 2.2.1 §16.2).
+DateTimeField = Annotated[
+    DateTime, _Text(_DATETIME_MARKER, DATETIME_PATTERN, _check_datetime), _DATETIME_MARKER
+]

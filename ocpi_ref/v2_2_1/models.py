@@ -1,0 +1,146 @@
+"""OCPI 2.2.1 object models: StartSession, the Token it carries, and the command replies.
+
+Field names, cardinalities and lengths are the spec's field tables, one class per table; each
+docstring names the section. Cardinality ``1`` is a required field, ``?`` an optional one that
+may be omitted or ``null``, ``*`` an optional list. JSON types are strict: a number is not a
+string and ``"yes"`` is not a boolean.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Generic, TypeVar
+
+from pydantic import Field, StrictBool, StrictInt, ValidationInfo, model_validator
+from pydantic_core import PydanticCustomError
+
+from ..model_base import OcpiModel
+from ..rules.start_session import connector_requires_evse
+from ..types import URL, DateTimeField, cistring, string
+from .enums import (
+    AuthMethod,
+    CommandResponseType,
+    CommandResultType,
+    ProfileType,
+    TokenType,
+    WhitelistType,
+)
+
+__all__ = [
+    "CdrToken",
+    "CommandResponse",
+    "CommandResult",
+    "DisplayText",
+    "EnergyContract",
+    "OcpiResponse",
+    "StartSession",
+    "Token",
+    "AuthMethod",
+]
+
+VERSION = "2.2.1"
+
+#: Context key that tells model validators the checker reports cross-field rules itself.
+SKIP_RULES = "ocpi_ref.skip_rules"
+
+
+class DisplayText(OcpiModel):
+    """Text in one language (OCPI 2.2.1 §16.3)."""
+
+    language: string(2)
+    text: string(512)
+
+
+class EnergyContract(OcpiModel):
+    """The energy supplier a Token's owner has a contract with (OCPI 2.2.1 §12.4.2)."""
+
+    supplier_name: string(64)
+    contract_id: string(64) | None = None
+
+
+class Token(OcpiModel):
+    """A Token, owned by the eMSP whose country_code and party_id it carries (OCPI 2.2.1 §12.3.2)."""
+
+    country_code: cistring(2)
+    party_id: cistring(3)
+    uid: cistring(36)
+    type: TokenType
+    contract_id: cistring(36)
+    visual_number: string(64) | None = None
+    issuer: string(64)
+    group_id: cistring(36) | None = None
+    valid: StrictBool
+    whitelist: WhitelistType
+    language: string(2) | None = None
+    default_profile_type: ProfileType | None = None
+    energy_contract: EnergyContract | None = None
+    last_updated: DateTimeField
+
+
+class CdrToken(OcpiModel):
+    """The Token as a Session or CDR records it (OCPI 2.2.1 §10.4.5)."""
+
+    country_code: cistring(2)
+    party_id: cistring(3)
+    uid: cistring(36)
+    type: TokenType
+    contract_id: cistring(36)
+
+
+class StartSession(OcpiModel):
+    """The body of a START_SESSION command, sent by the eMSP to the CPO (OCPI 2.2.1 §13.3.5).
+
+    The one cross-field rule the object alone can show, ``start-session.connector-requires-evse``,
+    is enforced here too, so :meth:`model_validate_json` refuses such a payload; rules that need
+    context (the sender, the EVSE) are in :func:`ocpi_ref.check_start_session`.
+    """
+
+    response_url: URL
+    token: Token
+    location_id: cistring(36)
+    evse_uid: cistring(36) | None = None
+    connector_id: cistring(36) | None = None
+    authorization_reference: cistring(36) | None = None
+
+    @model_validator(mode="after")
+    def _connector_needs_evse(self, info: ValidationInfo) -> StartSession:
+        if info.context and info.context.get(SKIP_RULES):
+            return self
+        for finding in connector_requires_evse(
+            {"connector_id": self.connector_id, "evse_uid": self.evse_uid}
+        ):
+            raise PydanticCustomError(
+                "ocpi_rule",
+                "{message} ({rule})",
+                {"rule": finding.rule, "message": finding.message, "pointer": finding.pointer},
+            )
+        return self
+
+
+class CommandResponse(OcpiModel):
+    """The CPO's synchronous reply to a command, inside the envelope (OCPI 2.2.1 §13.3.2)."""
+
+    result: CommandResponseType
+    timeout: Annotated[StrictInt, Field(ge=0)]
+    message: list[DisplayText] | None = None
+
+
+class CommandResult(OcpiModel):
+    """The Charge Point's answer, POSTed as a bare body to response_url (OCPI 2.2.1 §13.3.3)."""
+
+    result: CommandResultType
+    message: list[DisplayText] | None = None
+
+
+T = TypeVar("T")
+
+
+class OcpiResponse(OcpiModel, Generic[T]):
+    """The envelope every OCPI response body is wrapped in (OCPI 2.2.1 §4.1.7).
+
+    ``data`` is absent or ``null`` when ``status_code`` is not a 1xxx success code.
+    """
+
+    data: T | None = None
+    status_code: Annotated[StrictInt, Field(ge=1000, le=9999)]
+    status_message: string() | None = None
+    timestamp: DateTimeField
