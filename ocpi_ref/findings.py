@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-__all__ = ["Finding", "Report", "Severity", "pointer"]
+__all__ = ["Finding", "Report", "RuleViolation", "Severity", "pointer"]
 
 
 class Severity(str, Enum):
@@ -141,3 +141,15 @@ def _counts(findings: Iterable[Finding]) -> str:
         for name in ("error", "warning", "info")
         if (n := tally.get(name))
     )
+
+
+class RuleViolation(ValueError):
+    """Raised by the flow when a party is about to break a rule (e.g. send a foreign Token)."""
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(f"{finding.message} [{finding.rule}]")
+        self.finding = finding
+
+    @property
+    def rule(self) -> str:
+        return self.finding.rule

@@ -1,0 +1,119 @@
+"""When may the CPO ask the eMSP for a real-time authorization? (OCPI 2.2.1 §13.3.5)
+
+After a StartSession, an OCPP Charge Point may still send the CPO a local authorization
+request for the Token (a driver taps a card, or the Charge Point re-checks the Token). The
+:class:`AuthorizationWindow` remembers which Tokens arrived in StartSessions, where and when,
+and answers with a :class:`RealtimeAuth` decision and the rule behind it:
+
+* AD_HOC_USER / APP_USER Token from a StartSession: never a real-time authorization
+  (``start-session.ocpp-app-token-no-realtime-auth``); this wins over the whitelist NEVER
+  that the Tokens module recommends for such Tokens (see the errata page);
+* RFID Token at the same Charge Point within 15 minutes of receiving the StartSession: none
+  (``start-session.ocpp-rfid-15-minutes``); the window is inclusive of the 15th minute;
+* otherwise the Token's whitelist decides: ALWAYS never, ALLOWED optional,
+  ALLOWED_OFFLINE and NEVER real-time (OCPI 2.2.1 §12.4.5).
+
+The spec is silent on OTHER (and 2.3.0's EMAID): this reference grants them no exemption,
+so their whitelist decides, because the SHALL NOT names only the types above.
+The clock is injectable so tests and the book run with fixed times.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from enum import Enum
+
+from ..rules.start_session import APP_TOKEN_NO_REALTIME_AUTH, RFID_15_MINUTES
+from ..types import CiString
+from .enums import TokenType, WhitelistType
+from .models import Token
+
+__all__ = ["AuthorizationWindow", "RealtimeAuth", "AuthDecision", "WINDOW"]
+
+#: How long after a StartSession an RFID Token counts as authorized at that Charge Point.
+WINDOW = timedelta(minutes=15)
+
+
+class RealtimeAuth(str, Enum):
+    """Whether the CPO asks the eMSP before letting the Charge Point go ahead."""
+
+    NOT_ALLOWED = "not allowed"
+    """The CPO must not ask: the Token is already authorized."""
+    NOT_NEEDED = "not needed"
+    """Whitelist ALWAYS: the CPO does not ask."""
+    OPTIONAL = "optional"
+    """Whitelist ALLOWED: the CPO may ask or use its cache."""
+    REQUIRED = "required"
+    """Whitelist ALLOWED_OFFLINE or NEVER: the CPO asks (unless the eMSP is unreachable)."""
+
+
+@dataclass(frozen=True)
+class AuthDecision:
+    realtime: RealtimeAuth
+    reason: str
+    rule: str | None = None
+
+
+_BY_WHITELIST = {
+    WhitelistType.ALWAYS: RealtimeAuth.NOT_NEEDED,
+    WhitelistType.ALLOWED: RealtimeAuth.OPTIONAL,
+    WhitelistType.ALLOWED_OFFLINE: RealtimeAuth.REQUIRED,
+    WhitelistType.NEVER: RealtimeAuth.REQUIRED,
+}
+
+_APP_TYPES = (TokenType.AD_HOC_USER, TokenType.APP_USER)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _key(token: Token) -> tuple[CiString, CiString, CiString, str]:
+    return (token.country_code, token.party_id, token.uid, token.type.value)
+
+
+class AuthorizationWindow:
+    """Remembers StartSession Tokens per Charge Point and decides on local authorizations."""
+
+    def __init__(self, clock: Callable[[], datetime] = _utcnow) -> None:
+        self.clock = clock
+        self._started: dict[tuple[tuple[CiString, CiString, CiString, str], CiString], datetime] = {}
+
+    def record_start_session(self, token: Token, charge_point_id: str) -> None:
+        """Note that a StartSession with *token* was received for *charge_point_id*, now."""
+        self._started[(_key(token), CiString(charge_point_id))] = self.clock()
+
+    def decide(self, token: Token, charge_point_id: str) -> AuthDecision:
+        """May the CPO ask the eMSP about *token*, now presented at *charge_point_id*?"""
+        received = self._started.get((_key(token), CiString(charge_point_id)))
+        if received is not None and token.type in _APP_TYPES:
+            return AuthDecision(
+                RealtimeAuth.NOT_ALLOWED,
+                f"{token.type.value} Token from a StartSession",
+                APP_TOKEN_NO_REALTIME_AUTH.id,
+            )
+        if received is not None and token.type is TokenType.RFID:
+            elapsed = self.clock() - received
+            if elapsed <= WINDOW:
+                return AuthDecision(
+                    RealtimeAuth.NOT_ALLOWED,
+                    f"RFID Token {_minutes(elapsed)} after its StartSession, within 15 minutes",
+                    RFID_15_MINUTES.id,
+                )
+            return AuthDecision(
+                _BY_WHITELIST[token.whitelist],
+                f"RFID Token {_minutes(elapsed)} after its StartSession, past 15 minutes: "
+                f"whitelist {token.whitelist.value} decides",
+                RFID_15_MINUTES.id,
+            )
+        return AuthDecision(
+            _BY_WHITELIST[token.whitelist],
+            f"no exemption for this Token: whitelist {token.whitelist.value} decides",
+        )
+
+
+def _minutes(delta: timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    return f"{seconds // 60} min {seconds % 60:02d} s"
