@@ -15,5 +15,4 @@ INTERNAL_ERROR = define(
     level=Level.POLICY,
     binds=(Party.SENDER,),
     kind=Kind.PAYLOAD,
-    chapter="check-your-payload",
 )

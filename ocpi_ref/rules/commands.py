@@ -18,5 +18,4 @@ RESPONSE_URL_ALLOWED = define(
     level=Level.POLICY,
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
-    chapter="flow",
 )

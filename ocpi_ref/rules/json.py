@@ -17,7 +17,6 @@ SYNTAX = define(
     level=Level.SHALL,
     binds=(Party.SENDER,),
     kind=Kind.PAYLOAD,
-    chapter="types",
 )
 
 DUPLICATE_KEY = define(
@@ -32,7 +31,6 @@ DUPLICATE_KEY = define(
     level=Level.POLICY,
     binds=(Party.SENDER,),
     kind=Kind.PAYLOAD,
-    chapter="types",
 )
 
 LIMITS = define(
@@ -47,5 +45,4 @@ LIMITS = define(
     level=Level.POLICY,
     binds=(Party.SENDER,),
     kind=Kind.PAYLOAD,
-    chapter="types",
 )

@@ -58,7 +58,6 @@ class Rule:
     binds: tuple[Party, ...]
     kind: Kind
     quote: str | None = None
-    chapter: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property

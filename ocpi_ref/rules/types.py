@@ -16,7 +16,6 @@ REQUIRED = define(
     level=Level.SHALL,
     binds=(Party.SENDER,),
     kind=Kind.PAYLOAD,
-    chapter="object",
 )
 
 UNKNOWN = define(
@@ -30,7 +29,6 @@ UNKNOWN = define(
     level=Level.POLICY,
     binds=(Party.SENDER,),
     kind=Kind.PAYLOAD,
-    chapter="object",
 )
 
 JSON_TYPE = define(
@@ -45,7 +43,6 @@ JSON_TYPE = define(
     level=Level.SHALL,
     binds=(Party.SENDER,),
     kind=Kind.PAYLOAD,
-    chapter="types",
 )
 
 ENUM = define(
@@ -59,7 +56,6 @@ ENUM = define(
     level=Level.SHALL,
     binds=(Party.SENDER,),
     kind=Kind.PAYLOAD,
-    chapter="types",
 )
 
 CISTRING = define(
@@ -74,7 +70,6 @@ CISTRING = define(
     binds=(Party.SENDER,),
     kind=Kind.PAYLOAD,
     quote="Case Insensitive String. Only printable ASCII allowed.",
-    chapter="types",
 )
 
 DATETIME = define(
@@ -90,7 +85,6 @@ DATETIME = define(
     binds=(Party.SENDER,),
     kind=Kind.PAYLOAD,
     quote="All timestamps are formatted as string(25) following RFC 3339",
-    chapter="types",
 )
 
 STRING = define(
@@ -104,7 +98,6 @@ STRING = define(
     level=Level.SHALL,
     binds=(Party.SENDER,),
     kind=Kind.PAYLOAD,
-    chapter="types",
 )
 
 URL = define(
@@ -115,7 +108,6 @@ URL = define(
     level=Level.SHALL,
     binds=(Party.SENDER,),
     kind=Kind.PAYLOAD,
-    chapter="types",
 )
 
 RANGE = define(
@@ -129,5 +121,4 @@ RANGE = define(
     level=Level.SHALL,
     binds=(Party.SENDER,),
     kind=Kind.PAYLOAD,
-    chapter="types",
 )
