@@ -30,9 +30,9 @@ class PartyId:
     def parse(cls, text: str) -> PartyId:
         """Read ``CC-PID`` (``NL-TNM``) or ``CCPID`` (``NLTNM``)."""
         cc, sep, pid = text.strip().partition("-")
-        if not sep:
-            cc, pid = text[:2], text[2:]
-        if len(cc) != 2 or not 1 <= len(pid) <= 3 or not (cc + pid).isascii():
+        if not sep and len(cc) == 5:
+            cc, pid = cc[:2], cc[2:]
+        if len(cc) != 2 or not 1 <= len(pid) <= 3 or not (cc + pid).isalnum() or not (cc + pid).isascii():
             raise ValueError(f"not a party (expected CC-PID such as NL-TNM): {text!r}")
         return cls(cc, pid)
 

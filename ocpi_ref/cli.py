@@ -1,0 +1,109 @@
+"""The ``ocpi-ref`` command line: ``check`` a payload, print a ``schema``, run the flow.
+
+Exit codes of ``check``: 0 the payload conforms, 1 it does not (invalid JSON included),
+2 the command could not run (missing file, bad arguments), with one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from .party import PartyId
+from .v2_2_1 import VERSION, check_start_session
+from .v2_2_1.schema import start_session_schema
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_NONCONFORMING, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"{self.prog}: {message}\n")
+
+
+def _party(text: str) -> PartyId:
+    try:
+        return PartyId.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="ocpi-ref", description="The OCPI StartSession reference.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    check = sub.add_parser("check", help="check a StartSession payload and list every finding")
+    check.add_argument("file", help="JSON file, or - for standard input")
+    check.add_argument(
+        "--sender",
+        action="append",
+        type=_party,
+        metavar="CC-PID",
+        help="a role of the requesting party (repeatable); enables the ownership rule",
+    )
+    check.add_argument(
+        "--evse-capability",
+        action="append",
+        metavar="CAPABILITY",
+        help="a capability of the target EVSE (repeatable), e.g. START_SESSION_CONNECTOR_REQUIRED",
+    )
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--version", choices=(VERSION,), default=VERSION, help="OCPI version")
+    check.set_defaults(handler=_check)
+
+    schema = sub.add_parser("schema", help="print the JSON Schema of an object")
+    schema.add_argument("object", choices=("start-session",))
+    schema.add_argument("--version", choices=(VERSION,), default=VERSION, help="OCPI version")
+    schema.set_defaults(handler=_schema)
+
+    try:
+        from .v2_2_1.service.cli import add_commands
+    except ImportError:  # the service extra is not installed
+        pass
+    else:
+        add_commands(sub)
+    return parser
+
+
+def _read(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
+def _check(args: argparse.Namespace) -> int:
+    try:
+        data = _read(args.file)
+    except OSError as exc:
+        print(f"ocpi-ref check: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    report = check_start_session(
+        data, sender=args.sender, evse_capabilities=args.evse_capability
+    )
+    if args.format == "json":
+        print(report.to_json())
+    else:
+        print(report)
+    return EXIT_OK if report.conforms else EXIT_NONCONFORMING
+
+
+def _schema(args: argparse.Namespace) -> int:
+    print(json.dumps(start_session_schema(), indent=2))
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``ocpi-ref`` command."""
+    args = build_parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
