@@ -1,4 +1,10 @@
-"""Rules of the command flow around StartSession (OCPI 2.2.1 §13.1, §13.2)."""
+"""Rules of the command flow around StartSession (OCPI 2.2.1 §13.1, §13.2, §4).
+
+These are behaviour rules: what the CPO and the eMSP do around a command, over HTTP. The
+reference service (:mod:`ocpi_ref.v2_2_1.service`) enforces them and its tests demonstrate
+them; sections are those of OCPI 2.2.1 (§4 Transport and format, §5 Status codes,
+§13 Commands).
+"""
 
 from .model import Kind, Level, Party
 from .registry import define
@@ -15,6 +21,208 @@ RESPONSE_URL_ALLOWED = define(
         "hosts configured for that partner."
     ),
     sections={V: "13.2.2"},
+    level=Level.POLICY,
+    binds=(Party.CPO,),
+    kind=Kind.BEHAVIOUR,
+)
+
+RESULT_AFTER_ACCEPTED = define(
+    id="commands.result-after-accepted",
+    title="One CommandResult, and only after ACCEPTED",
+    statement=(
+        "The CPO POSTs a CommandResult to response_url only when its synchronous "
+        "CommandResponse was ACCEPTED, and then exactly once. A refused, unsupported or "
+        "invalid command never leads to a CommandResult."
+    ),
+    sections={V: "13.1"},
+    level=Level.SHALL,
+    binds=(Party.CPO,),
+    kind=Kind.BEHAVIOUR,
+)
+
+RESULT_BARE_BODY = define(
+    id="commands.result-bare-body",
+    title="The CommandResult is a bare body sent with the CPO's credentials",
+    statement=(
+        "The asynchronous CommandResult is the request body itself, not wrapped in a response "
+        "envelope. It is a new request from the CPO to the eMSP, so it carries the CPO's "
+        "credentials for that partner (Authorization: Token and the Base64 of the token), a "
+        "fresh X-Request-ID, the X-Correlation-ID of the command, and routing headers from "
+        "the CPO to the eMSP."
+    ),
+    sections={V: "13.3.3"},
+    level=Level.SHALL,
+    binds=(Party.CPO,),
+    kind=Kind.BEHAVIOUR,
+)
+
+RESULT_FROM_CHARGE_POINT = define(
+    id="commands.result-from-charge-point",
+    title="The CommandResult reports the Charge Point's answer",
+    statement=(
+        "The CommandResult says what the Charge Point answered: ACCEPTED when it starts, "
+        "FAILED when it refuses the remote start (as the spec's sequence diagram for a "
+        "refused start shows), EVSE_OCCUPIED or EVSE_INOPERATIVE when the EVSE is busy or "
+        "out of order."
+    ),
+    sections={V: "13.1"},
+    level=Level.SHALL,
+    binds=(Party.CPO,),
+    kind=Kind.BEHAVIOUR,
+)
+
+ACCEPTED_WITHOUT_CAR = define(
+    id="commands.accepted-without-car",
+    title="Accepted but no car: ACCEPTED and no Session",
+    statement=(
+        "A Charge Point that accepts the remote start but sees no car plugged in before its "
+        "own timeout gives CommandResult ACCEPTED (it did accept), not TIMEOUT, and no Session "
+        "follows. OCPI 2.2 drew FAILED here; 2.2.1 corrected the diagram to ACCEPTED."
+    ),
+    sections={V: "13.1"},
+    level=Level.SHALL,
+    binds=(Party.CPO,),
+    kind=Kind.BEHAVIOUR,
+)
+
+TIMEOUT_WHEN_SILENT = define(
+    id="commands.timeout-when-silent",
+    title="A silent Charge Point gives TIMEOUT while the eMSP still waits",
+    statement=(
+        "When the Charge Point does not answer in reasonable time, the CPO reports "
+        "CommandResult TIMEOUT. This reference waits for the Charge Point a shorter time than "
+        "the timeout it advertises in the CommandResponse, so the TIMEOUT arrives while the "
+        "eMSP is still waiting for it."
+    ),
+    sections={V: "13.4.2"},
+    level=Level.SHALL,
+    binds=(Party.CPO,),
+    kind=Kind.BEHAVIOUR,
+)
+
+NO_RETRY = define(
+    id="commands.no-retry",
+    title="A failed CommandResult POST is not retried",
+    statement=(
+        "If the CommandResult POST fails (connection refused, timeout, HTTP error), the CPO "
+        "does not queue or retry it; it logs the failure. The eMSP learns from the advertised "
+        "timeout that no result will come."
+    ),
+    sections={V: "4.4"},
+    level=Level.SHOULD_NOT,
+    binds=(Party.CPO,),
+    kind=Kind.BEHAVIOUR,
+)
+
+UNIQUE_RESPONSE_URL = define(
+    id="commands.unique-response-url",
+    title="Each command gets its own response_url",
+    statement=(
+        "The eMSP puts a unique id into every command's response_url, so each CommandResult "
+        "arrives at the URL of the one request it answers and cannot be confused with another "
+        "running at the same time."
+    ),
+    sections={V: "13.2.2"},
+    level=Level.SHOULD,
+    binds=(Party.EMSP,),
+    kind=Kind.BEHAVIOUR,
+)
+
+NO_RESULT_AFTER_TIMEOUT = define(
+    id="commands.no-result-after-timeout",
+    title="After the advertised timeout the eMSP stops waiting",
+    statement=(
+        "CommandResponse.timeout says how many seconds the eMSP waits for the CommandResult. "
+        "Once they have passed without one, the eMSP may take it that none will come; this "
+        "reference reports 'no result'."
+    ),
+    sections={V: "13.3.2"},
+    level=Level.MAY,
+    binds=(Party.EMSP,),
+    kind=Kind.BEHAVIOUR,
+)
+
+CREDENTIALS_REQUIRED = define(
+    id="commands.credentials-required",
+    title="Requests need known credentials",
+    statement=(
+        "Every request carries 'Authorization: Token' followed by the Base64 of a credentials "
+        "token the receiver issued. A missing, malformed or unknown token is answered with "
+        "HTTP 401."
+    ),
+    sections={V: "4.1.2"},
+    level=Level.SHALL,
+    binds=(Party.SENDER,),
+    kind=Kind.BEHAVIOUR,
+)
+
+FROM_HEADERS_MATCH_CREDENTIALS = define(
+    id="commands.from-headers-match-credentials",
+    title="OCPI-from headers must be a role of the credentials used",
+    statement=(
+        "Behind a hub the OCPI-from-country-code and OCPI-from-party-id headers name the "
+        "party that sent the request, and the Token ownership rule is checked against them. "
+        "They are trusted only when they name one of the roles registered for the credentials "
+        "used; otherwise anyone could claim to be another eMSP. This reference answers such a "
+        "request with HTTP 403."
+    ),
+    sections={V: "4.1.8.2"},
+    level=Level.POLICY,
+    binds=(Party.CPO,),
+    kind=Kind.BEHAVIOUR,
+)
+
+REQUEST_IDS_ECHOED = define(
+    id="commands.request-ids-echoed",
+    title="X-Request-ID and X-Correlation-ID come back",
+    statement=(
+        "The response to a request carries the same X-Request-ID and X-Correlation-ID as the "
+        "request; a request without them gets fresh ones."
+    ),
+    sections={V: "4.2"},
+    level=Level.SHALL,
+    binds=(Party.CPO,),
+    kind=Kind.BEHAVIOUR,
+)
+
+RESPONSE_ENVELOPE = define(
+    id="commands.response-envelope",
+    title="Every response is a complete OCPI envelope",
+    statement=(
+        "Whatever the outcome, including HTTP 400, 401, 403, 404 and 413, the response body is "
+        "the OCPI response format: status_code, timestamp (OCPI DateTime), and data and "
+        "status_message where they apply."
+    ),
+    sections={V: "4.1.7"},
+    level=Level.SHALL,
+    binds=(Party.CPO,),
+    kind=Kind.BEHAVIOUR,
+)
+
+BODY_SIZE_LIMIT = define(
+    id="commands.body-size-limit",
+    title="Oversized bodies get HTTP 413",
+    statement=(
+        "A request body larger than the configured limit (16 KiB by default; a StartSession "
+        "is a few hundred bytes) is answered with HTTP 413 before it is read further. This is "
+        "a deliberate deviation from the rule that valid JSON gets no HTTP error: it protects "
+        "the server."
+    ),
+    sections={V: "5"},
+    level=Level.POLICY,
+    binds=(Party.CPO,),
+    kind=Kind.BEHAVIOUR,
+)
+
+OTHER_COMMANDS_NOT_SUPPORTED = define(
+    id="commands.other-commands-not-supported",
+    title="Commands the reference does not implement answer NOT_SUPPORTED",
+    statement=(
+        "RESERVE_NOW, CANCEL_RESERVATION and UNLOCK_CONNECTOR are answered with status 1000 "
+        "and CommandResponse NOT_SUPPORTED, and no CommandResult follows; an unknown command "
+        "name in the path is HTTP 404."
+    ),
+    sections={V: "13.4.1"},
     level=Level.POLICY,
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,

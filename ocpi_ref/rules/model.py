@@ -18,6 +18,7 @@ class Level(str, Enum):
     SHALL = "SHALL"
     SHALL_NOT = "SHALL NOT"
     SHOULD = "SHOULD"
+    SHOULD_NOT = "SHOULD NOT"
     MAY = "MAY"
     POLICY = "policy"
 

@@ -1,0 +1,259 @@
+"""Traceability from the rule registry to the tests and the book, and the directive that shows it.
+
+One place answers, for every rule in :data:`ocpi_ref.RULES`:
+
+* which tests cover it: the ``@pytest.mark.rule("id", ...)`` markers in ``tests/*.py``,
+  read with :mod:`ast` (on functions, on classes, and in a module-level ``pytestmark``);
+  nothing is imported or run;
+* which chapter explains it: the page of the book (listed in ``book/_toc.yml``) that carries
+  the MyST label ``(rule-id)=``.
+
+The Sphinx directive ``traceability-matrix`` renders the table on the traceability page and
+warns (so ``-W`` fails the build) for every rule without a test or a chapter;
+``tests/test_traceability.py`` asserts the same with the same functions.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+BOOK = Path(__file__).resolve().parent.parent
+ROOT = BOOK.parent
+TESTS = ROOT / "tests"
+
+#: A MyST target line, e.g. ``(start-session.own-tokens-only)=``.
+LABEL = re.compile(r"^\((?P<label>[A-Za-z0-9_.:-]+)\)=\s*$", re.MULTILINE)
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def _rule_ids(node: ast.expr) -> list[str]:
+    """The rule ids in one decorator expression ``pytest.mark.rule("a", "b")``, else []."""
+    if not isinstance(node, ast.Call):
+        return []
+    func = node.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "rule"):
+        return []
+    mark = func.value
+    if not (isinstance(mark, ast.Attribute) and mark.attr == "mark"):
+        return []
+    return [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+
+
+def _marks(nodes: list[ast.expr]) -> list[str]:
+    out: list[str] = []
+    for node in nodes:
+        if isinstance(node, (ast.List, ast.Tuple)):
+            out += _marks(list(node.elts))
+        else:
+            out += _rule_ids(node)
+    return out
+
+
+def _module_marks(tree: ast.Module) -> list[str]:
+    """Ids in ``pytestmark = pytest.mark.rule(...)`` (or a list of marks)."""
+    out: list[str] = []
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "pytestmark" for t in stmt.targets
+        ):
+            out += _marks([stmt.value])
+    return out
+
+
+def _walk(body: list[ast.stmt], prefix: str, inherited: list[str]):
+    """Yield ``(nodeid suffix, rule ids)`` for each test function, with class marks inherited."""
+    for stmt in body:
+        if isinstance(stmt, ast.ClassDef) and stmt.name.startswith("Test"):
+            yield from _walk(stmt.body, f"{prefix}::{stmt.name}", inherited + _marks(stmt.decorator_list))
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name.startswith("test"):
+            ids = inherited + _marks(stmt.decorator_list)
+            if ids:
+                yield f"{prefix}::{stmt.name}", ids
+
+
+def tests_by_rule(tests_dir: Path = TESTS) -> dict[str, list[str]]:
+    """Rule id -> sorted pytest node ids (``tests/test_x.py::test_y``) of the tests marked with it."""
+    found: dict[str, set[str]] = {}
+    for path in sorted(tests_dir.glob("test_*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        module = f"{tests_dir.name}/{path.name}"
+        for nodeid, ids in _walk(tree.body, module, _module_marks(tree)):
+            for rule_id in ids:
+                found.setdefault(rule_id, set()).add(nodeid)
+    return {rule_id: sorted(ids) for rule_id, ids in found.items()}
+
+
+# --------------------------------------------------------------------------- chapters
+
+
+def toc_docnames(book_dir: Path = BOOK) -> list[str]:
+    """The docnames listed in ``_toc.yml``, in order (root first)."""
+    import yaml
+
+    toc = yaml.safe_load((book_dir / "_toc.yml").read_text(encoding="utf-8"))
+    names = [toc["root"]]
+
+    def visit(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                names.append(entry["file"])
+            visit(entry.get("chapters"))
+            visit(entry.get("sections"))
+
+    for part in toc.get("parts", []):
+        visit(part.get("chapters"))
+    visit(toc.get("chapters"))
+    return names
+
+
+def _source(book_dir: Path, docname: str) -> Path | None:
+    for suffix in (".md", ".ipynb"):
+        path = book_dir / f"{docname}{suffix}"
+        if path.exists():
+            return path
+    return None
+
+
+def labels_in(path: Path) -> list[str]:
+    """The MyST labels a page defines (markdown cells only, for a notebook)."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".ipynb":
+        nb = json.loads(text)
+        text = "\n".join(
+            "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            for cell in nb["cells"]
+            if cell["cell_type"] == "markdown"
+        )
+    return LABEL.findall(text)
+
+
+def chapters_by_label(book_dir: Path = BOOK) -> dict[str, str]:
+    """Label -> docname of the page in the book's toc that defines it."""
+    out: dict[str, str] = {}
+    for docname in toc_docnames(book_dir):
+        path = _source(book_dir, docname)
+        if path is not None:
+            for label in labels_in(path):
+                out.setdefault(label, docname)
+    return out
+
+
+# --------------------------------------------------------------------------- the matrix
+
+
+@dataclass(frozen=True)
+class Row:
+    rule_id: str
+    section: str
+    level: str
+    binds: str
+    kind: str
+    tests: tuple[str, ...]
+    chapter: str | None
+
+
+def matrix(tests_dir: Path = TESTS, book_dir: Path = BOOK) -> list[Row]:
+    """One row per rule in :data:`ocpi_ref.RULES`, in registry order."""
+    from ocpi_ref import RULES
+
+    tests = tests_by_rule(tests_dir)
+    chapters = chapters_by_label(book_dir)
+    return [
+        Row(
+            rule_id=rule.id,
+            section="; ".join(f"OCPI {v} §{s}" for v, s in rule.sections.items()),
+            level=rule.level.value,
+            binds=", ".join(p.value for p in rule.binds),
+            kind=rule.kind.value,
+            tests=tuple(tests.get(rule.id, ())),
+            chapter=chapters.get(rule.id),
+        )
+        for rule in RULES.values()
+    ]
+
+
+def problems(rows: list[Row] | None = None) -> list[str]:
+    """One line per rule without a test or without a chapter (empty when all is traced)."""
+    rows = matrix() if rows is None else rows
+    out = []
+    for row in rows:
+        if not row.tests:
+            out.append(f"{row.rule_id}: no test is marked with @pytest.mark.rule({row.rule_id!r})")
+        if row.chapter is None:
+            out.append(f"{row.rule_id}: no page in book/_toc.yml carries the label ({row.rule_id})=")
+    return out
+
+
+# --------------------------------------------------------------------------- Sphinx
+
+
+def setup(app):  # pragma: no cover - exercised by the book build
+    from docutils import nodes
+    from docutils.statemachine import StringList
+    from sphinx.util import logging
+    from sphinx.util.docutils import SphinxDirective
+
+    logger = logging.getLogger(__name__)
+
+    def rst_cell(text: str) -> str:
+        return text.replace("|", r"\|") if text else "\u2014"
+
+    class TraceabilityMatrix(SphinxDirective):
+        """``traceability-matrix``: the table, and a warning per untraced rule."""
+
+        has_content = False
+
+        def run(self):
+            rows = matrix()
+            for line in problems(rows):
+                logger.warning(
+                    f"traceability: {line}",
+                    location=(self.env.docname, self.lineno),
+                    type="traceability",
+                )
+            for path in sorted(TESTS.glob("test_*.py")):
+                self.env.note_dependency(str(path))
+            lines = [
+                ".. list-table::",
+                "   :header-rows: 1",
+                "   :class: traceability",
+                "",
+                "   * - rule",
+                "     - section",
+                "     - level",
+                "     - binds",
+                "     - kind",
+                "     - tests",
+                "     - chapter",
+            ]
+            for row in rows:
+                rule_link = (
+                    f":ref:`{row.rule_id} <{row.rule_id}>`" if row.chapter else f"``{row.rule_id}``"
+                )
+                chapter = f":doc:`/{row.chapter}`" if row.chapter else "**none**"
+                tests = (
+                    [f"     - * ``{row.tests[0]}``", *(f"       * ``{t}``" for t in row.tests[1:])]
+                    if row.tests
+                    else ["     - **none**"]
+                )
+                lines += [
+                    f"   * - {rule_link}",
+                    f"     - {rst_cell(row.section)}",
+                    f"     - {rst_cell(row.level)}",
+                    f"     - {rst_cell(row.binds)}",
+                    f"     - {rst_cell(row.kind)}",
+                    *tests,
+                    f"     - {chapter}",
+                ]
+            container = nodes.container()
+            self.state.nested_parse(StringList(lines, source="traceability-matrix"), 0, container)
+            return container.children
+
+    app.add_directive("traceability-matrix", TraceabilityMatrix)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,282 @@
+"""The reference CPO's configuration, read from TOML (see ``examples/cpo.toml``).
+
+Errors name the offending key as a JSON pointer into the file, e.g.
+``/partners/0/callback_token: missing``; nothing here raises anything but :class:`ConfigError`
+for bad input.
+
+The format::
+
+    [cpo]
+    country_code = "BE"            # the CPO's own role
+    party_id = "REF"
+    command_timeout = 30           # seconds, advertised in every CommandResponse.timeout
+    charge_point_deadline = 20     # seconds the CPO waits for its Charge Point (< command_timeout)
+    max_body_bytes = 16384         # larger request bodies get HTTP 413
+    callback_timeout = 5           # seconds for the outgoing CommandResult POST
+
+    [[partners]]                   # one per eMSP (or hub) that may call us
+    name = "TNM"
+    token = "..."                  # the credentials token the partner calls us with
+    callback_token = "..."         # the token we call the partner with
+    roles = ["DE-TNM"]             # its roles, CC-PID; a hub has several
+    response_url_hosts = ["emsp.example.com"]   # hosts we may POST CommandResults to
+
+    [[locations]]
+    id = "LOC-0001"
+    [[locations.charge_points]]
+    id = "CP-1"
+    behaviour = "accepts"          # accepts | rejects | silent | occupied | inoperative
+    car = "plugs-in"               # plugs-in | never (only for "accepts")
+    can_choose_evse = false        # may a StartSession leave out evse_uid?
+    ocpp_version = "1.6"
+    [[locations.charge_points.evses]]
+    uid = "EVSE-1"
+    connectors = ["1"]
+    capabilities = ["START_SESSION_CONNECTOR_REQUIRED"]
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from ...party import PartyId
+from ...types import CiString
+from ..topology import ChargePoint, Evse, Location
+
+__all__ = [
+    "Behaviour",
+    "Car",
+    "ConfigError",
+    "CpoConfig",
+    "Partner",
+    "load_config",
+    "parse_config",
+]
+
+DEFAULT_MAX_BODY_BYTES = 16 * 1024
+
+
+class ConfigError(ValueError):
+    """A configuration value is missing or wrong; the message starts with its JSON pointer."""
+
+
+class Behaviour(str, Enum):
+    """How a simulated Charge Point answers a remote start."""
+
+    ACCEPTS = "accepts"
+    REJECTS = "rejects"
+    SILENT = "silent"
+    OCCUPIED = "occupied"
+    INOPERATIVE = "inoperative"
+
+
+class Car(str, Enum):
+    """What the simulated driver does after an accepted remote start."""
+
+    PLUGS_IN = "plugs-in"
+    NEVER = "never"
+
+
+@dataclass(frozen=True)
+class Partner:
+    """An eMSP (or hub) that may call us: its credentials, roles and callback hosts."""
+
+    name: str
+    token: str
+    callback_token: str
+    roles: tuple[PartyId, ...]
+    response_url_hosts: frozenset[str]
+
+    def allows_host(self, host: str | None) -> bool:
+        """Is *host* one we may POST CommandResults to for this partner? (case ignored)"""
+        return host is not None and host.lower() in self.response_url_hosts
+
+
+@dataclass(frozen=True)
+class CpoConfig:
+    """Everything the reference CPO is configured with."""
+
+    party: PartyId
+    partners: tuple[Partner, ...]
+    locations: tuple[Location, ...]
+    behaviours: Mapping[CiString, Behaviour] = field(default_factory=dict)
+    cars: Mapping[CiString, Car] = field(default_factory=dict)
+    command_timeout: int = 30
+    charge_point_deadline: float = 20.0
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    callback_timeout: float = 5.0
+
+    def behaviour(self, charge_point_id: str) -> Behaviour:
+        return self.behaviours.get(CiString(charge_point_id), Behaviour.ACCEPTS)
+
+    def car(self, charge_point_id: str) -> Car:
+        return self.cars.get(CiString(charge_point_id), Car.PLUGS_IN)
+
+
+def load_config(path: str | Path) -> CpoConfig:
+    """Read and check the TOML file at *path*."""
+    try:
+        with open(path, "rb") as fh:
+            raw = tomllib.load(fh)
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not TOML: {exc}") from None
+    return parse_config(raw)
+
+
+def parse_config(raw: Mapping[str, Any]) -> CpoConfig:
+    """Check a parsed configuration (the TOML as a dict) and build a :class:`CpoConfig`."""
+    cpo = _table(raw, "cpo", "")
+    party = _party(f"{_str(cpo, 'country_code', '/cpo')}-{_str(cpo, 'party_id', '/cpo')}", "/cpo")
+    timeout = _number(cpo, "command_timeout", "/cpo", default=30, integer=True)
+    deadline = _number(cpo, "charge_point_deadline", "/cpo", default=min(20, timeout * 2 / 3))
+    if not 0 < deadline < timeout:
+        raise ConfigError(
+            "/cpo/charge_point_deadline: must be above 0 and below command_timeout "
+            f"({timeout}), so a TIMEOUT result reaches the eMSP while it still waits"
+        )
+    max_body = _number(cpo, "max_body_bytes", "/cpo", default=DEFAULT_MAX_BODY_BYTES, integer=True)
+    callback_timeout = _number(cpo, "callback_timeout", "/cpo", default=5)
+
+    partners = []
+    seen_tokens: set[str] = set()
+    for i, p in enumerate(_list(raw, "partners", "")):
+        where = f"/partners/{i}"
+        if not isinstance(p, Mapping):
+            raise ConfigError(f"{where}: must be a table")
+        token = _str(p, "token", where)
+        if token in seen_tokens:
+            raise ConfigError(f"{where}/token: the same token is used by another partner")
+        seen_tokens.add(token)
+        roles = _list(p, "roles", where)
+        if not roles:
+            raise ConfigError(f"{where}/roles: at least one role (CC-PID) is needed")
+        hosts = _list(p, "response_url_hosts", where, required=False)
+        partners.append(
+            Partner(
+                name=_str(p, "name", where),
+                token=token,
+                callback_token=_str(p, "callback_token", where),
+                roles=tuple(_party(r, f"{where}/roles/{j}") for j, r in enumerate(roles)),
+                response_url_hosts=frozenset(
+                    _text(h, f"{where}/response_url_hosts/{j}").lower() for j, h in enumerate(hosts)
+                ),
+            )
+        )
+    if not partners:
+        raise ConfigError("/partners: at least one partner is needed")
+
+    locations, behaviours, cars = [], {}, {}
+    for i, loc in enumerate(_list(raw, "locations", "")):
+        where = f"/locations/{i}"
+        if not isinstance(loc, Mapping):
+            raise ConfigError(f"{where}: must be a table")
+        cps = []
+        for j, cp in enumerate(_list(loc, "charge_points", where)):
+            cpw = f"{where}/charge_points/{j}"
+            if not isinstance(cp, Mapping):
+                raise ConfigError(f"{cpw}: must be a table")
+            cp_id = _str(cp, "id", cpw)
+            if CiString(cp_id) in behaviours:
+                raise ConfigError(f"{cpw}/id: Charge Point {cp_id} is defined twice")
+            behaviours[CiString(cp_id)] = _enum(Behaviour, cp, "behaviour", cpw, Behaviour.ACCEPTS)
+            cars[CiString(cp_id)] = _enum(Car, cp, "car", cpw, Car.PLUGS_IN)
+            evses = []
+            for k, ev in enumerate(_list(cp, "evses", cpw)):
+                evw = f"{cpw}/evses/{k}"
+                if not isinstance(ev, Mapping):
+                    raise ConfigError(f"{evw}: must be a table")
+                connectors = _list(ev, "connectors", evw, required=False) or ["1"]
+                caps = _list(ev, "capabilities", evw, required=False)
+                evses.append(
+                    Evse(
+                        uid=_str(ev, "uid", evw),
+                        connectors=tuple(_text(c, f"{evw}/connectors/{n}") for n, c in enumerate(connectors)),
+                        capabilities=frozenset(_text(c, f"{evw}/capabilities/{n}") for n, c in enumerate(caps)),
+                    )
+                )
+            if not evses:
+                raise ConfigError(f"{cpw}/evses: at least one EVSE is needed")
+            choose = cp.get("can_choose_evse", False)
+            if not isinstance(choose, bool):
+                raise ConfigError(f"{cpw}/can_choose_evse: must be true or false")
+            cps.append(
+                ChargePoint(
+                    id=cp_id,
+                    evses=tuple(evses),
+                    can_choose_evse=choose,
+                    ocpp_version=str(cp.get("ocpp_version", "1.6")),
+                )
+            )
+        locations.append(Location(id=_str(loc, "id", where), charge_points=tuple(cps)))
+
+    return CpoConfig(
+        party=party,
+        partners=tuple(partners),
+        locations=tuple(locations),
+        behaviours=behaviours,
+        cars=cars,
+        command_timeout=int(timeout),
+        charge_point_deadline=float(deadline),
+        max_body_bytes=int(max_body),
+        callback_timeout=float(callback_timeout),
+    )
+
+
+def _table(raw: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
+    value = raw.get(key)
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{where}/{key}: missing or not a table")
+    return value
+
+
+def _list(raw: Mapping[str, Any], key: str, where: str, *, required: bool = True) -> list[Any]:
+    value = raw.get(key)
+    if value is None and not required:
+        return []
+    if not isinstance(value, list):
+        raise ConfigError(f"{where}/{key}: missing or not a list")
+    return value
+
+
+def _text(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{where}: must be a non-empty string")
+    return value
+
+
+def _str(raw: Mapping[str, Any], key: str, where: str) -> str:
+    if key not in raw:
+        raise ConfigError(f"{where}/{key}: missing")
+    return _text(raw[key], f"{where}/{key}")
+
+
+def _number(raw: Mapping[str, Any], key: str, where: str, *, default: float, integer: bool = False) -> float:
+    value = raw.get(key, default)
+    ok = isinstance(value, int) if integer else isinstance(value, (int, float))
+    if isinstance(value, bool) or not ok or value <= 0:
+        kind = "a positive integer" if integer else "a positive number"
+        raise ConfigError(f"{where}/{key}: must be {kind}, got {value!r}")
+    return value
+
+
+def _party(value: Any, where: str) -> PartyId:
+    try:
+        return PartyId.parse(_text(value, where))
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+
+
+def _enum(enum: type[Enum], raw: Mapping[str, Any], key: str, where: str, default: Enum) -> Any:
+    value = raw.get(key, default.value)
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in enum)
+        raise ConfigError(f"{where}/{key}: {value!r} is not one of {allowed}") from None
