@@ -1,0 +1,98 @@
+"""The ``ocpi-ref`` command line, run as a subprocess: output formats and exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import jsonschema
+import pytest
+
+from ocpi_ref.v2_2_1.schema import start_session_schema
+
+
+def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "ocpi_ref", *args], input=stdin, capture_output=True, timeout=60
+    )
+
+
+@pytest.fixture
+def payload(tmp_path, start_session):
+    path = tmp_path / "start.json"
+    path.write_text(json.dumps(start_session))
+    return path
+
+
+def test_conforming_file_exits_0(payload):
+    done = run("check", str(payload), "--sender", "DE-TNM")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.decode().startswith("OCPI 2.2.1 StartSession: conforms")
+
+
+@pytest.mark.rule("start-session.own-tokens-only")
+def test_foreign_token_exits_1_with_the_pointer_first(payload):
+    done = run("check", str(payload), "--sender", "NL-ABC", "--sender", "BE-XYZ")
+    assert done.returncode == 1
+    lines = done.stdout.decode().splitlines()
+    assert lines[1].strip().startswith("/token: error:") and "[start-session.own-tokens-only]" in lines[1]
+
+
+@pytest.mark.rule("json.syntax")
+def test_invalid_json_on_stdin_exits_1_in_json_format():
+    done = run("check", "-", "--format", "json", stdin=b'{"location_id": ')
+    assert done.returncode == 1
+    out = json.loads(done.stdout)
+    assert out["version"] == "2.2.1" and out["conforms"] is False
+    assert out["findings"][0]["rule"] == "json.syntax" and out["findings"][0]["pointer"] == ""
+    assert set(out["findings"][0]) == {"rule", "severity", "pointer", "message"}
+
+
+@pytest.mark.rule("start-session.connector-required-by-evse")
+def test_evse_capability_option(payload, start_session):
+    del start_session["connector_id"]
+    payload.write_text(json.dumps(start_session))
+    assert run("check", str(payload)).returncode == 0
+    done = run("check", str(payload), "--evse-capability", "START_SESSION_CONNECTOR_REQUIRED", "--format", "json")
+    assert done.returncode == 1
+    assert [f["pointer"] for f in json.loads(done.stdout)["findings"]] == ["/connector_id"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("check", "no-such-file.json"),
+        ("check",),
+        ("check", "x.json", "--sender", "not-a-party"),
+        ("check", "x.json", "--format", "xml"),
+        ("frobnicate",),
+    ],
+)
+def test_cannot_run_exits_2_with_one_line_on_stderr(args):
+    done = run(*args)
+    assert done.returncode == 2
+    assert done.stdout == b""
+    assert len(done.stderr.decode().strip().splitlines()) == 1
+
+
+def test_schema_command_prints_the_schema():
+    done = run("schema", "start-session")
+    assert done.returncode == 0
+    assert json.loads(done.stdout) == start_session_schema()
+
+
+@pytest.mark.rule("start-session.connector-requires-evse", "field.required", "type.cistring")
+def test_schema_expresses_the_field_table_and_the_connector_rule(start_session):
+    validator = jsonschema.Draft202012Validator(start_session_schema())
+    assert validator.schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert list(validator.iter_errors(start_session)) == []
+    for broken in (
+        dict(start_session, evse_uid=None),
+        {k: v for k, v in start_session.items() if k != "evse_uid"},
+        dict(start_session, location_id="x" * 37),
+        {k: v for k, v in start_session.items() if k != "response_url"},
+    ):
+        assert list(validator.iter_errors(broken)), broken
+    without_connector = {k: v for k, v in start_session.items() if k not in ("connector_id", "evse_uid")}
+    assert list(validator.iter_errors(dict(without_connector, connector_id=None))) == []
