@@ -18,6 +18,7 @@ from .jsondoc import json_type_name
 from .rules.json import SYNTAX
 from .rules.types import ENUM, JSON_TYPE, RANGE, REQUIRED
 from .shape import FieldShape, resolve
+from .types import DATETIME_SHAPE
 
 __all__ = ["findings_from_error", "describe_char"]
 
@@ -91,8 +92,6 @@ def _finding(err: dict[str, Any], where: str, shape: FieldShape | None) -> Findi
             )
         if kind == "string_pattern_mismatch":
             return found(ocpi.rule, _pattern_message(ocpi.name, name, ocpi.label, value))
-        if kind == "ocpi_datetime_nonexistent":
-            return found(ocpi.rule, f"{name} {value!r} is not a date and time that exists")
     if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
         return found(RANGE.id, f"{name} is {value!r}: {err['msg'].lower()}")
     return found(JSON_TYPE.id, f"{name}: {err['msg']}")
@@ -127,6 +126,7 @@ def _pattern_message(type_name: str, name: str, label: str, value: str) -> str:
     return f"{name} does not match {label}"
 
 
+_SHAPE = re.compile(DATETIME_SHAPE)
 _OFFSET = re.compile(r"(?:[+-]\d{2}:?\d{2}|[+-]\d{2})$")
 
 
@@ -137,4 +137,6 @@ def _datetime_problem(value: str) -> str:
         return "a space separates date and time; OCPI requires an upper-case T"
     if len(value) > 10 and value[10] == "t" or value.endswith("z"):
         return "t and z must be upper case"
+    if _SHAPE.match(value):
+        return "no such date or time (month, day, leap year, hour 00-23, minute and second 00-59)"
     return "not the form OCPI allows: YYYY-MM-DDTHH:MM:SS, optional .fraction, optional Z"

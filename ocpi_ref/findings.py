@@ -10,9 +10,9 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = ["Finding", "Report", "RuleViolation", "Severity", "pointer"]
 
@@ -61,12 +61,11 @@ class Finding:
         return f"{where}: {self.severity.value}: {self.message} [{self.rule}]"
 
 
-@dataclass(frozen=True)
-class Report:
-    """Every finding for one document, in document order where possible."""
+class Report(NamedTuple):
+    """Every finding for one document (a named tuple: immutable and cheap to build)."""
 
     version: str
-    findings: tuple[Finding, ...] = field(default_factory=tuple)
+    findings: tuple[Finding, ...] = ()
 
     @classmethod
     def of(cls, version: str, findings: Iterable[Finding]) -> Report:

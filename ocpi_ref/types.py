@@ -1,21 +1,24 @@
 """OCPI primitive types (OCPI 2.2.1 §16) as pydantic annotated types.
 
 Each factory (:func:`cistring`, :func:`string`, :data:`URL`, :data:`DateTimeField`) returns an
-``Annotated`` type that pydantic validates in Rust (length, character class, JSON type) and
-that carries an :class:`OcpiType` marker, so the checker can name the OCPI type and the rule a
-failing value breaks. Nothing here changes a value: a CiString keeps its case and a DateTime
-keeps its text exactly as received.
+``Annotated[str, ...]`` that pydantic checks entirely in Rust (JSON type, length, character
+class, date validity by pattern), so validation costs little more than parsing. Each carries
+an :class:`OcpiType` marker, so the checker can name the OCPI type and the rule a failing value
+breaks. Nothing here changes a value: model fields hold the text exactly as received.
+
+Comparison is where case matters: identifiers are compared as :class:`CiString` (ownership,
+Location/EVSE lookups, Token stores), which ignores case and keeps it. :class:`DateTime`
+turns a DateTime text into an aware :class:`datetime` when a caller needs one.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Annotated, Any
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
-from pydantic_core import PydanticCustomError, core_schema
+from pydantic_core import core_schema
 
 __all__ = [
     "CiString",
@@ -29,6 +32,7 @@ __all__ = [
     "NO_CONTROL",
     "URL_PATTERN",
     "DATETIME_PATTERN",
+    "DATETIME_SHAPE",
 ]
 
 #: CiString: printable ASCII only, 0x20-0x7E (OCPI 2.2.1 §16.1).
@@ -43,9 +47,19 @@ URL_PATTERN = (
 )
 #: The RFC 3339 subset OCPI 2.2.1 §16.2 allows: UTC with ``Z`` or no designator, optional
 #: fraction, upper-case ``T`` and ``Z`` only, never a numeric offset.
-DATETIME_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z?$"
-
-_DATETIME_RE = re.compile(DATETIME_PATTERN)
+#: The shape alone: digits and separators where RFC 3339 puts them (for messages).
+DATETIME_SHAPE = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z?$"
+_YEAR = r"(?:[1-9]\d{3}|0[1-9]\d{2}|00[1-9]\d|000[1-9])"
+_LEAP_YEAR = r"(?:\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)"
+_DATE = (
+    rf"(?:{_YEAR}-(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])"
+    rf"|{_YEAR}-(?:0[469]|11)-(?:0[1-9]|[12]\d|30)"
+    rf"|{_YEAR}-02-(?:0[1-9]|1\d|2[0-8])"
+    rf"|{_LEAP_YEAR}-02-29)"
+)
+#: A DateTime whose date and time exist (leap years included, no leap second, no hour 24);
+#: a pattern, so the check runs in Rust with no Python call per value.
+DATETIME_PATTERN = rf"^{_DATE}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?Z?$"
 
 
 @dataclass(frozen=True)
@@ -72,7 +86,8 @@ class CiString(str):
     OCPI compares CiStrings without regard to case (OCPI 2.2.1 §16.1) but nothing in the spec
     allows a party to change one: lower-casing identifiers on the way in is a known
     interoperability bug. So the text stays exactly as received; only ``==`` and ``hash``
-    ignore case (they agree, so CiStrings work as dict keys and in sets).
+    ignore case (they agree, so CiStrings work as dict keys and in sets). Wrap a model's
+    field to compare it: ``CiString(token.party_id) == "tnm"``.
     """
 
     __slots__ = ()
@@ -95,10 +110,11 @@ class CiString(str):
 
 
 class DateTime(str):
-    """An OCPI DateTime, kept as the exact text received.
+    """An OCPI DateTime text, with :meth:`to_datetime` to read it.
 
-    pydantic's datetime would re-emit six fraction digits and an offset, which breaks
-    string(25) and the round-trip; so the value stays text and :meth:`to_datetime` parses it.
+    Models keep DateTime fields as the exact text received: pydantic's datetime would re-emit
+    six fraction digits and an offset, which breaks string(25) and the round-trip.
+    ``DateTime(token.last_updated).to_datetime()`` gives the instant.
     """
 
     __slots__ = ()
@@ -119,34 +135,19 @@ class DateTime(str):
         return cls(value.strftime("%Y-%m-%dT%H:%M:%SZ"))
 
 
-def _check_datetime(value: str) -> DateTime:
-    """Reject dates that match the pattern but do not exist (2023-02-30, hour 24, second 60)."""
-    try:
-        datetime.fromisoformat(value[:-1] if value.endswith("Z") else value)
-    except ValueError:
-        raise PydanticCustomError(
-            "ocpi_datetime_nonexistent", "no such date or time: {value}", {"value": value}
-        ) from None
-    return DateTime(value)
-
-
 class _Text:
     """Core-schema builder shared by the string-like OCPI types."""
 
-    def __init__(self, marker: OcpiType, pattern: str, wrap: Any) -> None:
+    def __init__(self, marker: OcpiType, pattern: str) -> None:
         self.marker = marker
         self.pattern = pattern
-        self.wrap = wrap
 
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        inner = core_schema.str_schema(
+        return core_schema.str_schema(
             max_length=self.marker.max_length, pattern=self.pattern, strict=True
         )
-        if self.wrap is None:
-            return inner
-        return core_schema.no_info_after_validator_function(self.wrap, inner)
 
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
@@ -159,21 +160,19 @@ class _Text:
 def cistring(n: int) -> Any:
     """``CiString(n)``: printable ASCII, at most *n* characters, case kept (OCPI 2.2.1 §16.1)."""
     marker = OcpiType("CiString", n, "type.cistring")
-    return Annotated[CiString, _Text(marker, PRINTABLE_ASCII, CiString), marker]
+    return Annotated[str, _Text(marker, PRINTABLE_ASCII), marker]
 
 
 def string(n: int | None = None) -> Any:
     """``string(n)``: printable UTF-8 text, at most *n* characters (OCPI 2.2.1 §16.6)."""
     marker = OcpiType("string", n, "type.string")
-    return Annotated[str, _Text(marker, NO_CONTROL, None), marker]
+    return Annotated[str, _Text(marker, NO_CONTROL), marker]
 
 
 _URL_MARKER = OcpiType("URL", 255, "type.url")
 #: ``URL``: an absolute URL of at most 255 characters (OCPI 2.2.1 §16.7).
-URL = Annotated[str, _Text(_URL_MARKER, URL_PATTERN, None), _URL_MARKER]
+URL = Annotated[str, _Text(_URL_MARKER, URL_PATTERN), _URL_MARKER]
 
 _DATETIME_MARKER = OcpiType("DateTime", 25, "type.datetime")
 #: ``DateTime``: string(25), UTC, RFC 3339 subset, kept as text (OCPI 2.2.1 §16.2).
-DateTimeField = Annotated[
-    DateTime, _Text(_DATETIME_MARKER, DATETIME_PATTERN, _check_datetime), _DATETIME_MARKER
-]
+DateTimeField = Annotated[str, _Text(_DATETIME_MARKER, DATETIME_PATTERN), _DATETIME_MARKER]

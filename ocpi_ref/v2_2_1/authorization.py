@@ -71,7 +71,7 @@ def _utcnow() -> datetime:
 
 
 def _key(token: Token) -> tuple[CiString, CiString, CiString, str]:
-    return (token.country_code, token.party_id, token.uid, token.type.value)
+    return (CiString(token.country_code), CiString(token.party_id), CiString(token.uid), token.type.value)
 
 
 class AuthorizationWindow:

@@ -1,0 +1,117 @@
+"""Throughput of StartSession validation, bytes in, against a bare pydantic floor.
+
+Runs in one process and prints payloads per second for:
+
+* ``json.loads``: the standard library parser alone;
+* floor: a bare pydantic model of the same shape with no constraints (``model_validate_json``);
+* model: ``StartSession.model_validate_json`` (all types, lengths, patterns, the connector rule);
+* check: ``check_start_session`` (everything, all findings, hostile-input guards).
+
+Ratios are to the floor (time per payload / floor's time per payload). Targets: model <= 1.5x,
+check <= 2.5x. A benchmark, not a test: figures vary with the machine, ratios much less.
+Usage: ``python benchmarks/bench_start_session.py [--seconds S]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import Callable
+
+from pydantic import BaseModel
+
+from ocpi_ref import StartSession, check_start_session
+from ocpi_ref.v2_2_1.examples import spec_example
+
+
+class FloorEnergyContract(BaseModel):
+    supplier_name: str
+    contract_id: str | None = None
+
+
+class FloorToken(BaseModel):
+    country_code: str
+    party_id: str
+    uid: str
+    type: str
+    contract_id: str
+    visual_number: str | None = None
+    issuer: str
+    group_id: str | None = None
+    valid: bool
+    whitelist: str
+    language: str | None = None
+    default_profile_type: str | None = None
+    energy_contract: FloorEnergyContract | None = None
+    last_updated: str
+
+
+class FloorStartSession(BaseModel):
+    response_url: str
+    token: FloorToken
+    location_id: str
+    evse_uid: str | None = None
+    connector_id: str | None = None
+    authorization_reference: str | None = None
+
+
+def payload() -> bytes:
+    """A realistic full StartSession: every field set, around the spec's full RFID Token."""
+    return json.dumps(
+        {
+            "response_url": "https://emsp.example.com/ocpi/emsp/2.2.1/commands/START_SESSION/7f3c9a2e",
+            "token": spec_example("token_example_2_full_rfid"),
+            "location_id": "LOC-NL-AMS-0001",
+            "evse_uid": "NL*TNM*E0001*1",
+            "connector_id": "1",
+            "authorization_reference": "AUTH-567890",
+        }
+    ).encode()
+
+
+def rate(fn: Callable[[bytes], object], data: bytes, seconds: float) -> float:
+    """Payloads per second: best of 5 rounds, each about seconds/5 long."""
+    n = 1
+    while True:  # calibrate a batch of about 20 ms
+        start = time.perf_counter()
+        for _ in range(n):
+            fn(data)
+        if time.perf_counter() - start > 0.02:
+            break
+        n *= 2
+    best = 0.0
+    for _ in range(5):
+        rounds, start = 0, time.perf_counter()
+        while time.perf_counter() - start < seconds / 5:
+            for _ in range(n):
+                fn(data)
+            rounds += n
+        best = max(best, rounds / (time.perf_counter() - start))
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=2.0, help="time per contender")
+    args = parser.parse_args()
+    data = payload()
+    assert check_start_session(data).conforms and FloorStartSession.model_validate_json(data)
+    contenders = {
+        "json.loads": json.loads,
+        "floor (bare pydantic)": FloorStartSession.model_validate_json,
+        "StartSession.model_validate_json": StartSession.model_validate_json,
+        "check_start_session": check_start_session,
+    }
+    rates = {name: rate(fn, data, args.seconds) for name, fn in contenders.items()}
+    floor = rates["floor (bare pydantic)"]
+    print(f"payload: {len(data)} bytes")
+    print(f"{'contender':36} {'payloads/s':>12} {'x floor':>8}")
+    for name, r in rates.items():
+        print(f"{name:36} {r:12,.0f} {floor / r:8.2f}")
+    model, check = floor / rates["StartSession.model_validate_json"], floor / rates["check_start_session"]
+    print(f"targets: model <= 1.5x ({'met' if model <= 1.5 else 'MISSED'}), check <= 2.5x ({'met' if check <= 2.5 else 'MISSED'})")
+
+
+if __name__ == "__main__":
+    main()
