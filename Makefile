@@ -1,12 +1,14 @@
 # Two commands do everything; both create .venv on first use (and again when pyproject.toml changes).
 #   make book   build the website into _build/html, executing every notebook (warnings are errors)
 #   make test   run every test: unit, property, CLI, HTTP, and the notebooks through nbval
+#               (and the website in headless Chromium, installed from Debian when missing)
+#   make notebooks   re-execute the book's notebooks in place to refresh their stored outputs
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: book test lab bench clean
+.PHONY: book test notebooks browser lab bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,12 +19,27 @@ $(STAMP): pyproject.toml
 book: $(STAMP)
 	$(BIN)/jupyter-book build -W --keep-going book/
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest tests book --nbval --nbval-sanitize-with book/nbval_sanitize.cfg
+
+# After a deliberate change to the package or a notebook: rerun every notebook top to bottom
+# (nbclient, no timing metadata), then review the diff of the stored outputs.
+notebooks: $(STAMP)
+	$(BIN)/python book/_ext/run_notebooks.py
+
+# tests/test_book_site.py looks at the built site in headless Chromium. CI runs as root on a
+# fresh Debian machine, so install it there; elsewhere the browser test skips without it.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "chromium not found and not root: the website test will be skipped"; \
+	  fi; }
 
 lab: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[lab]"
-	$(BIN)/jupyter lab book/
+	$(BIN)/jupyter lab book/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_start_session.py

@@ -176,11 +176,13 @@ def window_and_clock():
 def test_app_tokens_never_get_realtime_authorization(app_token, window_and_clock, token_type):
     window, clock = window_and_clock
     token = Token.model_validate(dict(app_token, type=token_type, whitelist="NEVER"))
+    assert window.decide(token, "CP-1").realtime is RealtimeAuth.REQUIRED  # no StartSession yet
     window.record_start_session(token, "CP-1")
     clock.now += timedelta(hours=3)
-    decision = window.decide(token, "CP-1")
-    assert decision.realtime is RealtimeAuth.NOT_ALLOWED
-    assert decision.rule == "start-session.ocpp-app-token-no-realtime-auth"
+    for charge_point in ("CP-1", "CP-7"):  # the clause names no place and no time limit
+        decision = window.decide(token, charge_point)
+        assert decision.realtime is RealtimeAuth.NOT_ALLOWED
+        assert decision.rule == "start-session.ocpp-app-token-no-realtime-auth"
 
 
 @pytest.mark.rule("start-session.ocpp-rfid-15-minutes")

@@ -189,3 +189,15 @@ def test_command_result_and_response_json():
     assert result.result.value == "EVSE_OCCUPIED" and result.message[0].text == "busy"
     with pytest.raises(ValidationError):
         CommandResponse.model_validate_json('{"result": "TIMEOUT", "timeout": 30}')  # TIMEOUT is a result, not a response in 2.2.1
+
+
+@pytest.mark.rule("start-session.connector-requires-evse")
+@pytest.mark.parametrize(("evse", "word"), [(None, "null"), ("omit", "missing")])
+def test_strict_path_message_says_missing_or_null(start_session, evse, word):
+    if evse == "omit":
+        del start_session["evse_uid"]
+    else:
+        start_session["evse_uid"] = evse
+    with pytest.raises(ValidationError) as exc:
+        StartSession.model_validate_json(json.dumps(start_session))
+    assert f"evse_uid is {word}" in str(exc.value)

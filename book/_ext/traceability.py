@@ -195,14 +195,35 @@ def problems(rows: list[Row] | None = None) -> list[str]:
 
 def setup(app):  # pragma: no cover - exercised by the book build
     from docutils import nodes
-    from docutils.statemachine import StringList
+    from sphinx import addnodes
     from sphinx.util import logging
     from sphinx.util.docutils import SphinxDirective
 
     logger = logging.getLogger(__name__)
+    headers = ("rule", "section", "level", "binds", "kind", "tests", "chapter")
 
-    def rst_cell(text: str) -> str:
-        return text.replace("|", r"\|") if text else "\u2014"
+    def xref(reftype: str, target: str, content: nodes.Node, docname: str, explicit: bool):
+        ref = addnodes.pending_xref(
+            "",
+            content,
+            refdomain="std",
+            reftype=reftype,
+            reftarget=target,
+            refexplicit=explicit,
+            refwarn=True,
+            refdoc=docname,
+        )
+        return ref
+
+    def cell(*children: nodes.Node) -> nodes.entry:
+        entry = nodes.entry()
+        entry += children
+        return entry
+
+    def para(*children: nodes.Node) -> nodes.paragraph:
+        p = nodes.paragraph()
+        p += children
+        return p
 
     class TraceabilityMatrix(SphinxDirective):
         """``traceability-matrix``: the table, and a warning per untraced rule."""
@@ -210,50 +231,63 @@ def setup(app):  # pragma: no cover - exercised by the book build
         has_content = False
 
         def run(self):
+            docname = self.env.docname
+            if not hasattr(self.env, "traceability_docs"):
+                self.env.traceability_docs = set()
+            self.env.traceability_docs.add(docname)
             rows = matrix()
             for line in problems(rows):
                 logger.warning(
-                    f"traceability: {line}",
-                    location=(self.env.docname, self.lineno),
-                    type="traceability",
+                    f"traceability: {line}", location=(docname, self.lineno), type="traceability"
                 )
             for path in sorted(TESTS.glob("test_*.py")):
                 self.env.note_dependency(str(path))
-            lines = [
-                ".. list-table::",
-                "   :header-rows: 1",
-                "   :class: traceability",
-                "",
-                "   * - rule",
-                "     - section",
-                "     - level",
-                "     - binds",
-                "     - kind",
-                "     - tests",
-                "     - chapter",
-            ]
-            for row in rows:
-                rule_link = (
-                    f":ref:`{row.rule_id} <{row.rule_id}>`" if row.chapter else f"``{row.rule_id}``"
+
+            table = nodes.table(classes=["traceability", "full-width"])
+            group = nodes.tgroup(cols=len(headers))
+            table += group
+            for width in (24, 12, 8, 10, 9, 40, 20):
+                group += nodes.colspec(colwidth=width)
+            head = nodes.thead()
+            row = nodes.row()
+            row += [cell(para(nodes.Text(h))) for h in headers]
+            head += row
+            group += head
+            body = nodes.tbody()
+            for r in rows:
+                literal = nodes.literal(text=r.rule_id)
+                rule = (
+                    para(xref("ref", r.rule_id, literal, docname, True)) if r.chapter else para(literal)
                 )
-                chapter = f":doc:`/{row.chapter}`" if row.chapter else "**none**"
-                tests = (
-                    [f"     - * ``{row.tests[0]}``", *(f"       * ``{t}``" for t in row.tests[1:])]
-                    if row.tests
-                    else ["     - **none**"]
+                if r.tests:
+                    tests = nodes.bullet_list(classes=["simple"])
+                    for t in r.tests:
+                        tests += nodes.list_item("", para(nodes.literal(text=t)))
+                else:
+                    tests = para(nodes.strong(text="none"))
+                chapter = (
+                    para(xref("doc", "/" + r.chapter, nodes.inline(text=r.chapter), docname, False))
+                    if r.chapter
+                    else para(nodes.strong(text="none"))
                 )
-                lines += [
-                    f"   * - {rule_link}",
-                    f"     - {rst_cell(row.section)}",
-                    f"     - {rst_cell(row.level)}",
-                    f"     - {rst_cell(row.binds)}",
-                    f"     - {rst_cell(row.kind)}",
-                    *tests,
-                    f"     - {chapter}",
+                row = nodes.row(ids=[f"trace-{r.rule_id.replace('.', '-')}"])
+                row += [
+                    cell(rule),
+                    cell(para(nodes.Text(r.section.replace(" ", "\u00a0")))),
+                    cell(para(nodes.Text(r.level))),
+                    cell(para(nodes.Text(r.binds))),
+                    cell(para(nodes.Text(r.kind))),
+                    cell(tests),
+                    cell(chapter),
                 ]
-            container = nodes.container()
-            self.state.nested_parse(StringList(lines, source="traceability-matrix"), 0, container)
-            return container.children
+                body += row
+            group += body
+            return [table]
+
+    def always_reread(app, env, added, changed, removed):
+        """The matrix depends on the registry and the tests, so its page is never up to date."""
+        return sorted(getattr(env, "traceability_docs", set()) - set(removed))
 
     app.add_directive("traceability-matrix", TraceabilityMatrix)
+    app.connect("env-get-outdated", always_reread)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

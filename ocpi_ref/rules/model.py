@@ -38,7 +38,7 @@ class Kind(str, Enum):
     PAYLOAD = "payload"
     """The document alone shows whether it holds."""
     CONTEXT = "context"
-    """Needs facts outside the document: the sender's roles, the EVSE's capabilities."""
+    """Needs facts outside the document, such as the sender's roles or the EVSE's capabilities."""
     BEHAVIOUR = "behaviour"
     """About what a party does; checked in the command flow, not on a payload."""
 

@@ -5,7 +5,8 @@ request for the Token (a driver taps a card, or the Charge Point re-checks the T
 :class:`AuthorizationWindow` remembers which Tokens arrived in StartSessions, where and when,
 and answers with a :class:`RealtimeAuth` decision and the rule behind it:
 
-* AD_HOC_USER / APP_USER Token from a StartSession: never a real-time authorization
+* AD_HOC_USER / APP_USER Token from a StartSession: never a real-time authorization, at any
+  Charge Point and with no time limit, since the clause sets neither
   (``start-session.ocpp-app-token-no-realtime-auth``); this wins over the whitelist NEVER
   that the Tokens module recommends for such Tokens (see the errata page);
 * RFID Token at the same Charge Point within 15 minutes of receiving the StartSession: none
@@ -40,13 +41,13 @@ class RealtimeAuth(str, Enum):
     """Whether the CPO asks the eMSP before letting the Charge Point go ahead."""
 
     NOT_ALLOWED = "not allowed"
-    """The CPO must not ask: the Token is already authorized."""
+    """The CPO must not ask, because the Token is already authorized."""
     NOT_NEEDED = "not needed"
-    """Whitelist ALWAYS: the CPO does not ask."""
+    """With whitelist ALWAYS the CPO does not ask."""
     OPTIONAL = "optional"
-    """Whitelist ALLOWED: the CPO may ask or use its cache."""
+    """With whitelist ALLOWED the CPO may ask or use its cache."""
     REQUIRED = "required"
-    """Whitelist ALLOWED_OFFLINE or NEVER: the CPO asks (unless the eMSP is unreachable)."""
+    """With whitelist ALLOWED_OFFLINE or NEVER the CPO asks (unless the eMSP is unreachable)."""
 
 
 @dataclass(frozen=True)
@@ -80,15 +81,18 @@ class AuthorizationWindow:
     def __init__(self, clock: Callable[[], datetime] = _utcnow) -> None:
         self.clock = clock
         self._started: dict[tuple[tuple[CiString, CiString, CiString, str], CiString], datetime] = {}
+        self._app_tokens: set[tuple[CiString, CiString, CiString, str]] = set()
 
     def record_start_session(self, token: Token, charge_point_id: str) -> None:
         """Note that a StartSession with *token* was received for *charge_point_id*, now."""
         self._started[(_key(token), CiString(charge_point_id))] = self.clock()
+        if token.type in _APP_TYPES:
+            self._app_tokens.add(_key(token))
 
     def decide(self, token: Token, charge_point_id: str) -> AuthDecision:
         """May the CPO ask the eMSP about *token*, now presented at *charge_point_id*?"""
         received = self._started.get((_key(token), CiString(charge_point_id)))
-        if received is not None and token.type in _APP_TYPES:
+        if _key(token) in self._app_tokens:
             return AuthDecision(
                 RealtimeAuth.NOT_ALLOWED,
                 f"{token.type.value} Token from a StartSession",

@@ -13,7 +13,7 @@ response_url host not allowed          2001         REJECTED        commands.res
 unknown Location                       2003         REJECTED        start-session.location-of-receiver
 unknown EVSE or connector              2003         REJECTED        start-session.location-of-receiver
 EVSE requires connector_id, none sent  2001         REJECTED        start-session.connector-required-by-evse
-no EVSE named, Charge Point can't pick 1000         NOT_SUPPORTED   start-session.evse-optional
+no EVSE named, no Charge Point picks   1000         NOT_SUPPORTED   start-session.evse-optional
 otherwise                              1000         ACCEPTED
 =====================================  ===========  ==============  ==================================
 

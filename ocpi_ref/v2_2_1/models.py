@@ -108,7 +108,10 @@ class StartSession(OcpiModel):
         # drops this "ocpi_rule" error and reports the rule from its own run of the function.
         if self.connector_id is None or self.evse_uid is not None:
             return self
-        for finding in connector_requires_evse({"connector_id": self.connector_id, "evse_uid": None}):
+        doc = {"connector_id": self.connector_id}
+        if "evse_uid" in self.__pydantic_fields_set__:
+            doc["evse_uid"] = None
+        for finding in connector_requires_evse(doc):
             raise PydanticCustomError(
                 "ocpi_rule",
                 "{message} ({rule})",
