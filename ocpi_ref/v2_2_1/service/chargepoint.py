@@ -1,0 +1,72 @@
+"""The simulated Charge Point behind the reference CPO.
+
+It stands in for an OCPP Charge Point: it answers a remote start the way its configured
+:class:`~.config.Behaviour` says (accepts, rejects, never answers, occupied, inoperative), and
+after an accepted start the simulated driver either plugs the car in at once or never does
+(:class:`~.config.Car`). A silent Charge Point waits forever; the CPO's own deadline ends the
+wait, so nothing here loops or sleeps unbounded on its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from enum import Enum
+
+from ..topology import ChargePoint, Evse
+from .config import Behaviour, Car
+
+__all__ = ["Answer", "SimulatedChargePoint"]
+
+
+class Answer(str, Enum):
+    """What the Charge Point tells the CPO (OCPP-like, not OCPI)."""
+
+    ACCEPTED = "Accepted"
+    REJECTED = "Rejected"
+    OCCUPIED = "Occupied"
+    FAULTED = "Faulted"
+
+
+_BY_BEHAVIOUR = {
+    Behaviour.ACCEPTS: Answer.ACCEPTED,
+    Behaviour.REJECTS: Answer.REJECTED,
+    Behaviour.OCCUPIED: Answer.OCCUPIED,
+    Behaviour.INOPERATIVE: Answer.FAULTED,
+}
+
+
+class SimulatedChargePoint:
+    """One Charge Point with its EVSEs and its scripted behaviour."""
+
+    def __init__(self, charge_point: ChargePoint, behaviour: Behaviour, car: Car) -> None:
+        self.charge_point = charge_point
+        self.behaviour = behaviour
+        self.car = car
+        self.remote_starts = 0
+
+    @property
+    def id(self) -> str:
+        return self.charge_point.id
+
+    def pick_evse(self, evse: Evse | None) -> Evse:
+        """The EVSE to start on: the one asked for, or (when it may choose) its first one."""
+        return evse if evse is not None else self.charge_point.evses[0]
+
+    async def remote_start(self) -> Answer:
+        """Answer a remote start; a silent Charge Point never returns (the caller times out)."""
+        self.remote_starts += 1
+        if self.behaviour is Behaviour.SILENT:
+            await asyncio.Event().wait()  # never set: only the CPO's deadline ends this
+        await asyncio.sleep(0)
+        return _BY_BEHAVIOUR[self.behaviour]
+
+    async def remote_stop(self) -> Answer:
+        """Answer a remote stop: a silent Charge Point stays silent, any other accepts."""
+        if self.behaviour is Behaviour.SILENT:
+            await asyncio.Event().wait()
+        await asyncio.sleep(0)
+        return Answer.ACCEPTED
+
+    def car_plugs_in(self) -> bool:
+        """After an accepted start, does the driver plug the car in?"""
+        return self.car is Car.PLUGS_IN

@@ -1,0 +1,173 @@
+"""``ocpi-ref cpo`` and ``ocpi-ref emsp``: run the reference CPO, drive one exchange as an eMSP.
+
+:func:`add_commands` registers both on the ``ocpi-ref`` parser. FastAPI, uvicorn and httpx are
+imported only when a command runs, so this module imports without the ``server`` extra.
+Each handler returns the exit code: 0 success, 1 the exchange did not succeed (refused, no
+result, not ACCEPTED), 2 the command could not run (bad configuration or arguments).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from datetime import datetime, timezone
+from typing import Any
+
+__all__ = ["add_commands"]
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def add_commands(subparsers: Any) -> None:
+    """Add ``cpo`` and ``emsp`` to the ``ocpi-ref`` subcommands."""
+    cpo = subparsers.add_parser("cpo", help="serve the reference CPO (OCPI 2.2.1 commands, tokens, sessions, cdrs)")
+    cpo.add_argument("--config", required=True, metavar="FILE", help="TOML configuration (see examples/cpo.toml)")
+    cpo.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    cpo.add_argument("--port", type=int, default=8021, help="port (default 8021; 0 picks a free one)")
+    cpo.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
+    cpo.set_defaults(handler=_cpo)
+
+    emsp = subparsers.add_parser("emsp", help="act as the reference eMSP against a CPO")
+    emsp_sub = emsp.add_subparsers(dest="emsp_command", required=True, parser_class=type(emsp))
+    start = emsp_sub.add_parser("start-session", help="send one StartSession and print each step")
+    start.add_argument("--cpo", required=True, metavar="URL", help="the CPO's 2.2.1 base, e.g. http://127.0.0.1:8021/ocpi/cpo/2.2.1")
+    start.add_argument("--credentials", required=True, metavar="TOKEN", help="our credentials token at that CPO (sent Base64-encoded)")
+    start.add_argument("--role", action="append", required=True, metavar="CC-PID", help="our role (repeatable), e.g. DE-TNM")
+    which = start.add_mutually_exclusive_group(required=True)
+    which.add_argument("--token", metavar="FILE", help="the Token as a JSON file")
+    which.add_argument("--token-uid", metavar="UID", help="build an RFID Token of our first role with this uid")
+    start.add_argument("--location", required=True, metavar="ID")
+    start.add_argument("--evse", metavar="UID")
+    start.add_argument("--connector", metavar="ID")
+    start.add_argument("--authorization-reference", metavar="REF")
+    start.add_argument("--from-party", metavar="CC-PID", help="send OCPI-from headers for this role (behind a hub)")
+    start.add_argument("--callback-host", default="127.0.0.1", help="where our callback listens (default 127.0.0.1)")
+    start.add_argument("--callback-port", type=int, default=0, help="callback port (default: a free one)")
+    start.add_argument("--callback-token", metavar="TOKEN", help="the token the CPO must call us with")
+    start.add_argument("--stop", action="store_true", help="after ACCEPTED: show the Session, stop it, show the CDR")
+    start.set_defaults(handler=_emsp_start)
+
+
+def _cpo(args: argparse.Namespace) -> int:
+    from .config import ConfigError, load_config
+
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"ocpi-ref cpo: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    import uvicorn
+
+    from .cpo_app import BASE, create_cpo_app
+    from .servers import bind
+
+    try:
+        sock = bind(args.host, args.port)
+    except OSError as exc:
+        print(f"ocpi-ref cpo: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    host, port = sock.getsockname()[:2]
+    print(f"reference CPO {config.party} serving http://{host}:{port}{BASE}", flush=True)
+    server = uvicorn.Server(uvicorn.Config(create_cpo_app(config), log_level=args.log_level))
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
+    return EXIT_OK
+
+
+def _emsp_start(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from ...findings import RuleViolation
+    from ...party import PartyId
+    from ..models import Token
+
+    try:
+        roles = [PartyId.parse(r) for r in args.role]
+        from_party = PartyId.parse(args.from_party) if args.from_party else None
+        if args.token:
+            with open(args.token, "rb") as fh:
+                token = Token.model_validate_json(fh.read())
+        else:
+            token = Token(
+                country_code=roles[0].country_code,
+                party_id=roles[0].party_id,
+                uid=args.token_uid,
+                type="RFID",
+                contract_id=args.token_uid,
+                issuer="ocpi-ref",
+                valid=True,
+                whitelist="ALLOWED",
+                last_updated=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            )
+    except (ValueError, OSError) as exc:
+        if isinstance(exc, ValidationError):
+            lines = "; ".join(f"/{'/'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_url=False))
+            print(f"ocpi-ref emsp: the Token is not valid: {lines}", file=sys.stderr)
+        else:
+            print(f"ocpi-ref emsp: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return asyncio.run(_exchange(args, token, roles, from_party))
+    except RuleViolation as exc:
+        print(f"not sent: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+async def _exchange(args: argparse.Namespace, token: Any, roles: list[Any], from_party: Any) -> int:
+    from .emsp_client import CommandTracker, EmspClient, create_callback_app
+    from .servers import serve_in_task
+
+    tracker = CommandTracker()
+    app = create_callback_app(tracker, callback_token=args.callback_token)
+    async with serve_in_task(app, args.callback_host, args.callback_port) as cb:
+        print(f"callback listening on {cb.url}")
+        client = EmspClient(args.cpo, args.credentials, roles, cb.url, tracker, from_party=from_party)
+        try:
+            ex = await client.start_session(
+                token,
+                args.location,
+                evse_uid=args.evse,
+                connector_id=args.connector,
+                authorization_reference=args.authorization_reference,
+            )
+            for step in ex.steps:
+                print(step)
+            if ex.outcome != "ACCEPTED":
+                return EXIT_FAILED
+            if args.stop:
+                return await _session_and_cdr(client, token, args)
+            return EXIT_OK
+        finally:
+            await client.aclose()
+
+
+async def _session_and_cdr(client: Any, token: Any, args: argparse.Namespace) -> int:
+    session = None
+    for _ in range(20):  # the Session appears when the car plugs in; wait at most ~2 s
+        resp = await client.get("sessions", {"date_from": "1970-01-01T00:00:00Z"})
+        mine = [
+            s for s in resp.json().get("data") or []
+            if s.get("cdr_token", {}).get("uid") == token.uid and s.get("status") == "ACTIVE"
+        ]
+        if mine:
+            session = mine[-1]
+            break
+        await asyncio.sleep(0.1)
+    if session is None:
+        print("no Session appeared (the car did not plug in)")
+        return EXIT_FAILED
+    print("Session: " + json.dumps(session, indent=2))
+    stop = await client.stop_session(session["id"])
+    for step in stop.steps:
+        print(step)
+    cdrs = (await client.get("cdrs")).json().get("data") or []
+    cdr = next((c for c in cdrs if c.get("session_id") == session["id"]), None)
+    if cdr is None:
+        print("no CDR for the session")
+        return EXIT_FAILED
+    print("CDR: " + json.dumps(cdr, indent=2))
+    return EXIT_OK

@@ -1,0 +1,236 @@
+"""The reference CPO as a FastAPI app: HTTP in, :class:`~.cpo_service.CpoService` calls, HTTP out.
+
+Endpoints, under ``/ocpi/cpo/2.2.1/``:
+
+* ``POST commands/{command}``: START_SESSION and STOP_SESSION; the other commands answer
+  NOT_SUPPORTED;
+* ``GET|PUT|PATCH tokens/{country_code}/{party_id}/{uid}[?type=]``: the Tokens receiver;
+* ``GET sessions`` and ``GET cdrs``: the Sessions and CDRs senders, paginated
+  (``X-Total-Count``, ``X-Limit``, ``Link: <...>; rel="next"``), only the caller's Tokens.
+
+And one outside OCPI, for the simulation: ``POST /simulator/charge-points/{id}/authorize``
+with a Token body, as if a driver presented it at that Charge Point; it answers whether the
+CPO may ask the eMSP for a real-time authorization (the 15-minute window).
+
+This module decides nothing: every answer, status code and rule comes from the service. It
+only reads headers and the body (with the size limit), and writes the OCPI envelope, the
+echoed ``X-Request-ID`` / ``X-Correlation-ID`` and the routing headers of the response.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from starlette.background import BackgroundTask
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ...types import DateTime
+from .config import CpoConfig
+from .cpo_service import Caller, CpoService, Refusal, Reply
+
+__all__ = ["BASE", "create_cpo_app", "envelope"]
+
+BASE = "/ocpi/cpo/2.2.1"
+
+
+def envelope(reply: Reply, now: datetime) -> dict[str, Any]:
+    """The OCPI response format (OCPI 2.2.1 §4.1.7) of *reply*.
+
+    ``data`` is written whenever the reply has some: a refused command keeps its
+    CommandResponse REJECTED next to status 2001 or 2003, as the spec's own unknown-Location
+    diagram does.
+    """
+    out: dict[str, Any] = {}
+    if reply.data is not None:
+        out["data"] = reply.data
+    out["status_code"] = reply.status_code
+    if reply.message:
+        out["status_message"] = reply.message
+    out["timestamp"] = DateTime.from_datetime(now)
+    return out
+
+
+class _TooLarge(Exception):
+    def __init__(self, size: int | None) -> None:
+        self.size = size
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise _TooLarge(int(declared))
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _TooLarge(None)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def create_cpo_app(
+    config: CpoConfig,
+    *,
+    clock: Callable[[], datetime] | None = None,
+    http: httpx.AsyncClient | None = None,
+    new_request_id: Callable[[], str] | None = None,
+) -> FastAPI:
+    """Build the app. *clock*, *http* and *new_request_id* are injectable for tests and the book.
+
+    The service is ``app.state.cpo`` (a :class:`CpoService`): tests read its deliveries.
+    """
+    kwargs: dict[str, Any] = {}
+    if clock is not None:
+        kwargs["clock"] = clock
+    if new_request_id is not None:
+        kwargs["new_request_id"] = new_request_id
+    service = CpoService(config, http=http, **kwargs)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await service.aclose()
+
+    app = FastAPI(
+        title="ocpi-ref reference CPO (OCPI 2.2.1)",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.cpo = service
+    party = config.party
+
+    def ids(request: Request) -> tuple[str, str]:
+        """The request's X-Request-ID and X-Correlation-ID; fresh ones when it sent none."""
+        known = getattr(request.state, "ocpi_ids", None)
+        if known is None:
+            request_id = request.headers.get("x-request-id") or str(uuid.uuid4())
+            known = (request_id, request.headers.get("x-correlation-id") or request_id)
+            request.state.ocpi_ids = known
+        return known
+
+    def respond(request: Request, reply: Reply, caller: Caller | None = None) -> Response:
+        request_id, correlation_id = ids(request)
+        headers = {
+            "X-Request-ID": request_id,
+            "X-Correlation-ID": correlation_id,
+            "OCPI-from-country-code": str(party.country_code),
+            "OCPI-from-party-id": str(party.party_id),
+        }
+        if caller is not None and caller.from_party is not None:
+            headers["OCPI-to-country-code"] = str(caller.from_party.country_code)
+            headers["OCPI-to-party-id"] = str(caller.from_party.party_id)
+        if reply.page is not None:
+            page = reply.page
+            headers["X-Total-Count"] = str(page.total)
+            headers["X-Limit"] = str(page.limit)
+            if page.next_offset is not None:
+                query = {k: v for k, v in request.query_params.items() if k != "offset"}
+                query["offset"] = str(page.next_offset)
+                query["limit"] = str(page.limit)
+                link = str(request.url.replace(query=urlencode(query)))
+                headers["Link"] = f'<{link}>; rel="next"'
+        if reply.http_status == 401:
+            headers["WWW-Authenticate"] = "Token"
+        body = json.dumps(envelope(reply, service.clock()), ensure_ascii=False).encode("utf-8")
+        background = BackgroundTask(reply.after) if reply.after is not None else None
+        return Response(
+            body,
+            status_code=reply.http_status,
+            headers=headers,
+            media_type="application/json",
+            background=background,
+        )
+
+    def caller_of(request: Request) -> Caller:
+        h = request.headers
+        return service.authenticate(
+            h.get("authorization"), h.get("ocpi-from-country-code"), h.get("ocpi-from-party-id")
+        )
+
+    async def with_body(request: Request, handle: Callable[[Caller, bytes], Reply]) -> Response:
+        try:
+            caller = caller_of(request)
+        except Refusal as refusal:
+            return respond(request, refusal.reply)
+        try:
+            body = await _read_body(request, config.max_body_bytes)
+        except _TooLarge as exc:
+            return respond(request, service.too_large(exc.size), caller)
+        return respond(request, handle(caller, body), caller)
+
+    async def without_body(request: Request, handle: Callable[[Caller], Reply]) -> Response:
+        try:
+            caller = caller_of(request)
+        except Refusal as refusal:
+            return respond(request, refusal.reply)
+        return respond(request, handle(caller), caller)
+
+    @app.post(BASE + "/commands/{command}")
+    async def command(command: str, request: Request) -> Response:
+        cid = ids(request)[1]
+        return await with_body(request, lambda caller, body: service.command(command, body, caller, cid))
+
+    token_path = BASE + "/tokens/{country_code}/{party_id}/{uid}"
+
+    @app.get(token_path)
+    async def get_token(country_code: str, party_id: str, uid: str, request: Request) -> Response:
+        t = request.query_params.get("type")
+        return await without_body(
+            request, lambda caller: service.get_token(caller, country_code, party_id, uid, t)
+        )
+
+    @app.put(token_path)
+    async def put_token(country_code: str, party_id: str, uid: str, request: Request) -> Response:
+        t = request.query_params.get("type")
+        return await with_body(
+            request,
+            lambda caller, body: service.put_token(caller, country_code, party_id, uid, t, body),
+        )
+
+    @app.patch(token_path)
+    async def patch_token(country_code: str, party_id: str, uid: str, request: Request) -> Response:
+        t = request.query_params.get("type")
+        return await with_body(
+            request,
+            lambda caller, body: service.patch_token(caller, country_code, party_id, uid, t, body),
+        )
+
+    @app.get(BASE + "/sessions")
+    async def sessions(request: Request) -> Response:
+        q = dict(request.query_params)
+        return await without_body(request, lambda caller: service.list_sessions(caller, q))
+
+    @app.get(BASE + "/cdrs")
+    async def cdrs(request: Request) -> Response:
+        q = dict(request.query_params)
+        return await without_body(request, lambda caller: service.list_cdrs(caller, q))
+
+    @app.post("/simulator/charge-points/{charge_point_id}/authorize")
+    async def authorize(charge_point_id: str, request: Request) -> Response:
+        try:
+            body = await _read_body(request, config.max_body_bytes)
+        except _TooLarge as exc:
+            return respond(request, service.too_large(exc.size))
+        return respond(request, service.local_authorize(charge_point_id, body))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        reply = Reply(exc.status_code, 2000, message=f"{request.method} {request.url.path}: {exc.detail}")
+        return respond(request, reply)
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        return respond(request, Reply(500, 3000, message=f"internal error ({type(exc).__name__})"))
+
+    return app

@@ -1,0 +1,87 @@
+"""A ready configuration for tests, the book and the benchmark (the same as ``examples/cpo.toml``).
+
+One Charge Point per simulated behaviour, so each outcome is one ``evse_uid`` away:
+
+==============  ============  =====================  ==========================================
+Location        Charge Point  EVSE                   behaviour
+==============  ============  =====================  ==========================================
+LOC-0001        CP-ACCEPTS    EVSE-ACC-1, EVSE-ACC-2  accepts, the car plugs in
+LOC-0001        CP-REJECTS    EVSE-REJ-1             refuses the remote start
+LOC-0001        CP-SILENT     EVSE-SIL-1             never answers
+LOC-0001        CP-OCCUPIED   EVSE-OCC-1             EVSE occupied
+LOC-0001        CP-BROKEN     EVSE-INOP-1            EVSE inoperative
+LOC-0001        CP-NO-CAR     EVSE-NOCAR-1           accepts, no car ever plugs in
+LOC-0001        CP-CONNECTOR  EVSE-CR-1              requires connector_id (connectors 1, 2)
+LOC-0002        CP-PICKER     EVSE-PICK-1            accepts, can choose an EVSE itself
+LOC-0003        CP-FIXED      EVSE-FIX-1             accepts, cannot choose an EVSE
+==============  ============  =====================  ==========================================
+
+Partners: ``TNM`` (role DE-TNM, the owner of the spec's example Tokens) and ``HUB`` (a hub
+with roles NL-ABC and NL-XYZ).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from .config import CpoConfig, parse_config
+
+__all__ = ["demo_config", "demo_config_dict"]
+
+TNM_TOKEN, TNM_CALLBACK = "tnm-calls-ref", "ref-calls-tnm"
+HUB_TOKEN, HUB_CALLBACK = "hub-calls-ref", "ref-calls-hub"
+
+
+def _cp(cp_id: str, evses: list[dict[str, Any]], behaviour: str = "accepts", **kw: Any) -> dict[str, Any]:
+    return {"id": cp_id, "behaviour": behaviour, "ocpp_version": "1.6", "evses": evses, **kw}
+
+
+def demo_config_dict(
+    *,
+    callback_hosts: Iterable[str] = ("127.0.0.1", "localhost", "emsp.example.com"),
+    command_timeout: int = 30,
+    charge_point_deadline: float = 20,
+    max_body_bytes: int = 16384,
+    callback_timeout: float = 5,
+) -> dict[str, Any]:
+    hosts = list(callback_hosts)
+    return {
+        "cpo": {
+            "country_code": "BE",
+            "party_id": "REF",
+            "command_timeout": command_timeout,
+            "charge_point_deadline": charge_point_deadline,
+            "max_body_bytes": max_body_bytes,
+            "callback_timeout": callback_timeout,
+        },
+        "partners": [
+            {"name": "TNM", "token": TNM_TOKEN, "callback_token": TNM_CALLBACK,
+             "roles": ["DE-TNM"], "response_url_hosts": hosts},
+            {"name": "HUB", "token": HUB_TOKEN, "callback_token": HUB_CALLBACK,
+             "roles": ["NL-ABC", "NL-XYZ"], "response_url_hosts": hosts},
+        ],
+        "locations": [
+            {"id": "LOC-0001", "charge_points": [
+                _cp("CP-ACCEPTS", [{"uid": "EVSE-ACC-1"}, {"uid": "EVSE-ACC-2"}]),
+                _cp("CP-REJECTS", [{"uid": "EVSE-REJ-1"}], "rejects"),
+                _cp("CP-SILENT", [{"uid": "EVSE-SIL-1"}], "silent"),
+                _cp("CP-OCCUPIED", [{"uid": "EVSE-OCC-1"}], "occupied"),
+                _cp("CP-BROKEN", [{"uid": "EVSE-INOP-1"}], "inoperative"),
+                _cp("CP-NO-CAR", [{"uid": "EVSE-NOCAR-1"}], car="never"),
+                _cp("CP-CONNECTOR", [{"uid": "EVSE-CR-1", "connectors": ["1", "2"],
+                                      "capabilities": ["START_SESSION_CONNECTOR_REQUIRED"]}]),
+            ]},
+            {"id": "LOC-0002", "charge_points": [
+                _cp("CP-PICKER", [{"uid": "EVSE-PICK-1"}], can_choose_evse=True),
+            ]},
+            {"id": "LOC-0003", "charge_points": [
+                _cp("CP-FIXED", [{"uid": "EVSE-FIX-1"}]),
+            ]},
+        ],
+    }
+
+
+def demo_config(**kw: Any) -> CpoConfig:
+    """The demo configuration; keyword arguments as :func:`demo_config_dict`."""
+    return parse_config(demo_config_dict(**kw))

@@ -1,0 +1,213 @@
+"""Minimal Session and CDR objects: just what the StartSession clause decides, and their store.
+
+The full OCPI Session (§9.3.1) and CDR (§10.3.1) models, with charging periods, tariffs and
+costs, are out of scope for this reference. These objects carry the identity, place and time
+fields a caller needs to find them, and the fields the StartSession rules govern:
+``cdr_token`` built from the Token (``start-session.token-in-session-and-cdr``),
+``auth_method`` COMMAND, and the ``authorization_reference`` echoed unchanged
+(``start-session.authorization-reference-echo``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from ...party import PartyId
+from ...types import CiString, DateTime
+from ..models import StartSession
+from ..session import session_token_fields
+
+__all__ = ["Cdr", "Page", "Session", "SessionStore"]
+
+
+@dataclass(frozen=True)
+class Session:
+    """A charging session started by a StartSession (only the fields this reference needs)."""
+
+    country_code: str
+    party_id: str
+    id: str
+    start_date_time: datetime
+    location_id: str
+    evse_uid: str
+    connector_id: str
+    token_fields: dict[str, Any]
+    status: str = "ACTIVE"
+    end_date_time: datetime | None = None
+    last_updated: datetime | None = None
+
+    @property
+    def owner(self) -> PartyId:
+        """The eMSP that owns the session's Token."""
+        token = self.token_fields["cdr_token"]
+        return PartyId(token["country_code"], token["party_id"])
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "country_code": self.country_code,
+            "party_id": self.party_id,
+            "id": self.id,
+            "start_date_time": DateTime.from_datetime(self.start_date_time),
+        }
+        if self.end_date_time is not None:
+            out["end_date_time"] = DateTime.from_datetime(self.end_date_time)
+        out["kwh"] = 0
+        out.update(self.token_fields)
+        out.update(
+            location_id=self.location_id,
+            evse_uid=self.evse_uid,
+            connector_id=self.connector_id,
+            currency="EUR",
+            status=self.status,
+            last_updated=DateTime.from_datetime(self.last_updated or self.start_date_time),
+        )
+        return out
+
+
+@dataclass(frozen=True)
+class Cdr:
+    """The charge detail record of a finished session (token-related fields only)."""
+
+    country_code: str
+    party_id: str
+    id: str
+    session_id: str
+    start_date_time: datetime
+    end_date_time: datetime
+    location_id: str
+    evse_uid: str
+    connector_id: str
+    token_fields: dict[str, Any]
+
+    @property
+    def owner(self) -> PartyId:
+        token = self.token_fields["cdr_token"]
+        return PartyId(token["country_code"], token["party_id"])
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "country_code": self.country_code,
+            "party_id": self.party_id,
+            "id": self.id,
+            "start_date_time": DateTime.from_datetime(self.start_date_time),
+            "end_date_time": DateTime.from_datetime(self.end_date_time),
+            "session_id": self.session_id,
+        }
+        out.update(self.token_fields)
+        out.update(
+            cdr_location={
+                "id": self.location_id,
+                "evse_uid": self.evse_uid,
+                "connector_id": self.connector_id,
+            },
+            currency="EUR",
+            total_energy=0,
+            last_updated=DateTime.from_datetime(self.end_date_time),
+        )
+        return out
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a paginated GET: the items, and the total that matched before paging."""
+
+    items: tuple[dict[str, Any], ...]
+    total: int
+    offset: int
+    limit: int
+
+    @property
+    def next_offset(self) -> int | None:
+        nxt = self.offset + len(self.items)
+        return nxt if nxt < self.total else None
+
+
+@dataclass
+class SessionStore:
+    """Sessions and CDRs of this CPO, in creation order; ids are CiStrings."""
+
+    party: PartyId
+    _sessions: dict[CiString, Session] = field(default_factory=dict)
+    _cdrs: list[Cdr] = field(default_factory=list)
+    _count: int = 0
+
+    def start(
+        self, start: StartSession, evse_uid: str, connector_id: str, now: datetime
+    ) -> Session:
+        """Create the Session a StartSession led to, once the car is plugged in."""
+        self._count += 1
+        session = Session(
+            country_code=str(self.party.country_code),
+            party_id=str(self.party.party_id),
+            id=f"SES-{self._count:05d}",
+            start_date_time=now,
+            location_id=str(start.location_id),
+            evse_uid=evse_uid,
+            connector_id=connector_id,
+            token_fields=session_token_fields(start),
+        )
+        self._sessions[CiString(session.id)] = session
+        return session
+
+    def get(self, session_id: str) -> Session | None:
+        return self._sessions.get(CiString(session_id))
+
+    def stop(self, session_id: str, now: datetime) -> Cdr:
+        """Complete the session and create its CDR, carrying the same token fields."""
+        session = self._sessions[CiString(session_id)]
+        done = replace(session, status="COMPLETED", end_date_time=now, last_updated=now)
+        self._sessions[CiString(session_id)] = done
+        cdr = Cdr(
+            country_code=done.country_code,
+            party_id=done.party_id,
+            id=f"CDR-{len(self._cdrs) + 1:05d}",
+            session_id=done.id,
+            start_date_time=done.start_date_time,
+            end_date_time=now,
+            location_id=done.location_id,
+            evse_uid=done.evse_uid,
+            connector_id=done.connector_id,
+            token_fields=dict(done.token_fields),
+        )
+        self._cdrs.append(cdr)
+        return cdr
+
+    @property
+    def sessions(self) -> tuple[Session, ...]:
+        return tuple(self._sessions.values())
+
+    @property
+    def cdrs(self) -> tuple[Cdr, ...]:
+        return tuple(self._cdrs)
+
+    def page_sessions(self, caller: Iterable[PartyId], **query: Any) -> Page:
+        """Sessions of *caller*'s Tokens only, filtered on last_updated and paged."""
+        roles = set(caller)
+        mine = [s for s in self._sessions.values() if s.owner in roles]
+        return _page([(s.last_updated or s.start_date_time, s.to_json()) for s in mine], **query)
+
+    def page_cdrs(self, caller: Iterable[PartyId], **query: Any) -> Page:
+        """CDRs of *caller*'s Tokens only, filtered on last_updated and paged."""
+        roles = set(caller)
+        mine = [c for c in self._cdrs if c.owner in roles]
+        return _page([(c.end_date_time, c.to_json()) for c in mine], **query)
+
+
+def _page(
+    rows: list[tuple[datetime, dict[str, Any]]],
+    *,
+    date_from: datetime | None,
+    date_to: datetime | None,
+    offset: int,
+    limit: int,
+) -> Page:
+    """date_from inclusive, date_to exclusive (OCPI 2.2.1 §4.1.3)."""
+    hits = [
+        doc
+        for updated, doc in rows
+        if (date_from is None or updated >= date_from) and (date_to is None or updated < date_to)
+    ]
+    return Page(tuple(hits[offset : offset + limit]), len(hits), offset, limit)

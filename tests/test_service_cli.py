@@ -1,0 +1,62 @@
+"""``ocpi-ref cpo`` and ``ocpi-ref emsp start-session``: a whole exchange from the command line."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ocpi_ref.cli import main
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "cpo.toml"
+
+
+@pytest.fixture(scope="module")
+def cpo_url():
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ocpi_ref", "cpo", "--config", str(EXAMPLE), "--port", "0", "--log-level", "warning"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = proc.stdout.readline()  # printed before serving
+        match = re.search(r"serving (http://\S+)", line)
+        assert match, line + proc.stderr.read()
+        yield match.group(1)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _emsp(cpo_url: str, *extra: str) -> list[str]:
+    return ["emsp", "start-session", "--cpo", cpo_url, "--credentials", "tnm-calls-ref",
+            "--role", "DE-TNM", "--callback-token", "ref-calls-tnm", *extra]
+
+
+@pytest.mark.rule("start-session.token-in-session-and-cdr", "commands.result-after-accepted")
+def test_emsp_cli_runs_start_session_to_cdr(cpo_url, capsys) -> None:
+    code = main(_emsp(cpo_url, "--token-uid", "CLI-1", "--location", "LOC-0001", "--evse", "EVSE-ACC-1",
+                      "--authorization-reference", "cli-ref", "--stop"))
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "CommandResponse ACCEPTED" in out and "CommandResult ACCEPTED" in out
+    assert '"uid": "CLI-1"' in out and '"auth_method": "COMMAND"' in out
+    assert "CDR: {" in out and '"authorization_reference": "cli-ref"' in out
+
+
+@pytest.mark.rule("start-session.location-of-receiver")
+def test_emsp_cli_reports_a_refusal_with_exit_1(cpo_url, capsys) -> None:
+    code = main(_emsp(cpo_url, "--token-uid", "CLI-2", "--location", "LOC-NOPE"))
+    out = capsys.readouterr().out
+    assert code == 1 and "status 2003" in out and "unknown location LOC-NOPE" in out
+
+
+def test_cpo_cli_with_a_bad_config_exits_2(tmp_path, capsys) -> None:
+    bad = tmp_path / "cpo.toml"
+    bad.write_text('[cpo]\ncountry_code = "BE"\n')
+    assert main(["cpo", "--config", str(bad)]) == 2
+    assert "/cpo/party_id: missing" in capsys.readouterr().err
