@@ -23,6 +23,7 @@ __all__ = [
     "PAYLOAD_CHECKS",
     "Context",
     "CONNECTOR_REQUIRED_CAPABILITY",
+    "connector_required_by_evse",
     "connector_requires_evse",
 ]
 
@@ -308,8 +309,14 @@ def _own_tokens_only(doc: Mapping[str, Any], ctx: Context) -> Iterator[Finding]:
 
 @_checks(CONTEXT_CHECKS, CONNECTOR_REQUIRED_BY_EVSE)
 def _connector_required_by_evse(doc: Mapping[str, Any], ctx: Context) -> Iterator[Finding]:
-    caps = ctx.evse_capabilities
-    if caps and CONNECTOR_REQUIRED_CAPABILITY in caps and not is_set(doc, "connector_id"):
+    return connector_required_by_evse(doc, ctx.evse_capabilities)
+
+
+def connector_required_by_evse(
+    doc: Mapping[str, Any], capabilities: frozenset[str] | None
+) -> Iterator[Finding]:
+    """``start-session.connector-required-by-evse``: the EVSE needs connector_id, none is set."""
+    if capabilities and CONNECTOR_REQUIRED_CAPABILITY in capabilities and not is_set(doc, "connector_id"):
         yield Finding(
             CONNECTOR_REQUIRED_BY_EVSE.id,
             Severity.ERROR,

@@ -35,6 +35,7 @@ from ..party import PartyId, parse_parties
 from ..rules.commands import RESPONSE_URL_ALLOWED
 from ..rules.start_session import (
     CONNECTOR_REQUIRED_BY_EVSE,
+    connector_required_by_evse,
     EVSE_OPTIONAL,
     LOCATION_OF_RECEIVER,
 )
@@ -159,8 +160,7 @@ def decide_start_session(
             f"unknown connector {start.connector_id} at EVSE {evse.uid}",
             **common,
         )
-    with_caps = check_start_session(start.model_dump(mode="json"), evse_capabilities=evse.capabilities)
-    if CONNECTOR_REQUIRED_BY_EVSE.id in with_caps.rules:
+    if any(connector_required_by_evse({"connector_id": start.connector_id}, evse.capabilities)):
         return _refuse(
             INVALID,
             CONNECTOR_REQUIRED_BY_EVSE.id,
