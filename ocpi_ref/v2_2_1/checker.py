@@ -129,7 +129,7 @@ def _fast(data: bytes | str, ctx: Context) -> list[Finding] | None:
     doc = {
         "connector_id": start.connector_id,
         "evse_uid": start.evse_uid,
-        "token": {"country_code": token.country_code, "party_id": token.party_id, "valid": token.valid},
+        "token": token.__dict__,  # pydantic keeps a model's field values in a plain dict
     }
     findings: list[Finding] = []
     for check in _NOT_MODEL_ENFORCED:
