@@ -568,18 +568,24 @@ class CpoService:
             message=f"{cc}-{pid} is not one of your roles ({', '.join(map(str, caller.roles))})",
         )
 
+    def _token_target(
+        self, caller: Caller, cc: str, pid: str, type_param: str | None
+    ) -> TokenType | Reply:
+        """The Token type the URL names, or the Reply refusing the request (bad type, not yours)."""
+        ttype = self._token_type(type_param)
+        if isinstance(ttype, Reply):
+            return ttype
+        return self._token_owner_refused(caller, cc, pid) or ttype
+
     def get_token(self, caller: Caller, cc: str, pid: str, uid: str, type_param: str | None) -> Reply:
         """Tokens receiver GET: the pushed Token, or HTTP 404 with status 2004.
 
         A Token seen only in a StartSession was never stored, so it is unknown here
         (``start-session.unknown-token-not-stored``).
         """
-        ttype = self._token_type(type_param)
+        ttype = self._token_target(caller, cc, pid, type_param)
         if isinstance(ttype, Reply):
             return ttype
-        refused = self._token_owner_refused(caller, cc, pid)
-        if refused is not None:
-            return refused
         token = self.tokens.get(cc, pid, uid, ttype)
         if token is None:
             return Reply(
@@ -595,12 +601,9 @@ class CpoService:
         self, caller: Caller, cc: str, pid: str, uid: str, type_param: str | None, body: bytes
     ) -> Reply:
         """Tokens receiver PUT: store the pushed Token; the URL must name the same Token."""
-        ttype = self._token_type(type_param)
+        ttype = self._token_target(caller, cc, pid, type_param)
         if isinstance(ttype, Reply):
             return ttype
-        refused = self._token_owner_refused(caller, cc, pid)
-        if refused is not None:
-            return refused
         doc = self._json_object(body, "Token")
         if isinstance(doc, Reply):
             return doc
@@ -625,12 +628,9 @@ class CpoService:
         self, caller: Caller, cc: str, pid: str, uid: str, type_param: str | None, body: bytes
     ) -> Reply:
         """Tokens receiver PATCH: update fields of a pushed Token; last_updated is required."""
-        ttype = self._token_type(type_param)
+        ttype = self._token_target(caller, cc, pid, type_param)
         if isinstance(ttype, Reply):
             return ttype
-        refused = self._token_owner_refused(caller, cc, pid)
-        if refused is not None:
-            return refused
         doc = self._json_object(body, "Token patch")
         if isinstance(doc, Reply):
             return doc

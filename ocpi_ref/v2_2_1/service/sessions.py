@@ -41,9 +41,8 @@ class Session:
 
     @property
     def owner(self) -> PartyId:
-        """The eMSP that owns the session's Token."""
-        token = self.token_fields["cdr_token"]
-        return PartyId(token["country_code"], token["party_id"])
+        """The eMSP that owns the Token (the ``cdr_token``'s country code and party id)."""
+        return _owner(self.token_fields)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -67,6 +66,11 @@ class Session:
         return out
 
 
+def _owner(token_fields: dict[str, Any]) -> PartyId:
+    token = token_fields["cdr_token"]
+    return PartyId(token["country_code"], token["party_id"])
+
+
 @dataclass(frozen=True)
 class Cdr:
     """The charge detail record of a finished session (token-related fields only)."""
@@ -84,8 +88,8 @@ class Cdr:
 
     @property
     def owner(self) -> PartyId:
-        token = self.token_fields["cdr_token"]
-        return PartyId(token["country_code"], token["party_id"])
+        """The eMSP that owns the Token (the ``cdr_token``'s country code and party id)."""
+        return _owner(self.token_fields)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
