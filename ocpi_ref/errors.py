@@ -18,7 +18,7 @@ from .jsondoc import json_type_name
 from .rules.json import SYNTAX
 from .rules.types import ENUM, JSON_TYPE, RANGE, REQUIRED
 from .shape import FieldShape, resolve
-from .types import DATETIME_SHAPE
+from .types import DATETIME_SHAPE, OcpiType
 
 __all__ = ["findings_from_error", "describe_char"]
 
@@ -91,7 +91,7 @@ def _finding(err: dict[str, Any], where: str, shape: FieldShape | None) -> Findi
                 f"{name} is {ocpi.label}: at most {ocpi.max_length} characters, got {len(value)}",
             )
         if kind == "string_pattern_mismatch":
-            return found(ocpi.rule, _pattern_message(ocpi.name, name, ocpi.label, value))
+            return found(ocpi.rule, _pattern_message(ocpi, name, value))
     if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
         return found(RANGE.id, f"{name} is {value!r}: {err['msg'].lower()}")
     return found(JSON_TYPE.id, f"{name}: {err['msg']}")
@@ -112,8 +112,9 @@ _ASCII = re.compile(r"[\x20-\x7E]")
 _NO_CONTROL = re.compile(r"[^\x00-\x1F\x7F-\x9F]")
 
 
-def _pattern_message(type_name: str, name: str, label: str, value: str) -> str:
-    if type_name == "CiString":
+def _pattern_message(ocpi: OcpiType, name: str, value: str) -> str:
+    type_name, label = ocpi.name, ocpi.label
+    if ocpi.ascii_only:
         i, ch = _first(value, _ASCII)
         return f"{name} is {label}, printable ASCII only: {describe_char(ch)} at position {i}"
     if type_name == "string":

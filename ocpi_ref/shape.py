@@ -15,7 +15,7 @@ from typing import Any, Union
 
 from pydantic import BaseModel
 
-from .types import OcpiType
+from .types import OcpiType, OpenEnum
 
 __all__ = ["FieldShape", "fields_of", "resolve"]
 
@@ -31,6 +31,8 @@ class FieldShape:
     model: type[BaseModel] | None = None
     enum: type[Enum] | None = None
     is_list: bool = False
+    open_enum: bool = False
+    """An OpenEnum (OCPI 2.3.0 §17.3): values outside :attr:`enum` are allowed."""
 
     @property
     def label(self) -> str:
@@ -95,6 +97,7 @@ def fields_of(model: type[BaseModel]) -> dict[str, FieldShape]:
             model=inner if isinstance(inner, type) and issubclass(inner, BaseModel) else None,
             enum=inner if isinstance(inner, type) and issubclass(inner, Enum) else None,
             is_list=is_list,
+            open_enum=any(isinstance(m, OpenEnum) for m in metadata),
         )
     return out
 

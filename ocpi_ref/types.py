@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from enum import Enum
 from typing import Annotated, Any
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
@@ -26,7 +27,10 @@ __all__ = [
     "OcpiType",
     "URL",
     "DateTimeField",
+    "OpenEnum",
+    "ascii_string",
     "cistring",
+    "open_enum",
     "string",
     "PRINTABLE_ASCII",
     "NO_CONTROL",
@@ -73,6 +77,8 @@ class OcpiType:
     name: str
     max_length: int | None
     rule: str
+    ascii_only: bool = False
+    """Printable ASCII only: every CiString, and a 2.1.1 ``string``."""
 
     @property
     def label(self) -> str:
@@ -159,7 +165,7 @@ class _Text:
 
 def cistring(n: int) -> Any:
     """``CiString(n)``: printable ASCII, at most *n* characters, case kept (OCPI 2.2.1 §16.1)."""
-    marker = OcpiType("CiString", n, "type.cistring")
+    marker = OcpiType("CiString", n, "type.cistring", ascii_only=True)
     return Annotated[str, _Text(marker, PRINTABLE_ASCII), marker]
 
 
@@ -167,6 +173,42 @@ def string(n: int | None = None) -> Any:
     """``string(n)``: printable UTF-8 text, at most *n* characters (OCPI 2.2.1 §16.6)."""
     marker = OcpiType("string", n, "type.string")
     return Annotated[str, _Text(marker, NO_CONTROL), marker]
+
+
+def ascii_string(n: int | None = None) -> Any:
+    """OCPI 2.1.1 ``string(n)``: printable ASCII only, at most *n* characters (OCPI 2.1.1 §14.5).
+
+    2.2 widened ``string`` to printable UTF-8; a 2.1.1 receiver may not understand anything
+    beyond ASCII, so the 2.1.1 models use this type.
+    """
+    marker = OcpiType("string", n, "type.string", ascii_only=True)
+    return Annotated[str, _Text(marker, PRINTABLE_ASCII), marker]
+
+
+class OpenEnum:
+    """Marks an OpenEnum field (OCPI 2.3.0 §17.3): listed values, and any other text kept.
+
+    A listed value validates to the enum member; any other JSON string is kept as the text
+    received (the checker reports it as information, rule ``type.open-enum``). Anything
+    that is not a string is still an error.
+    """
+
+    def __init__(self, enum: type[Enum]) -> None:
+        self.enum = enum
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.union_schema(
+            [handler.generate_schema(self.enum), core_schema.str_schema(strict=True)],
+            mode="left_to_right",
+            custom_error_type="string_type",
+        )
+
+
+def open_enum(enum: type[Enum]) -> Any:
+    """The annotated type of an OpenEnum field whose listed values are *enum*'s."""
+    return Annotated[enum | str, OpenEnum(enum)]
 
 
 _URL_MARKER = OcpiType("URL", 255, "type.url")

@@ -11,7 +11,7 @@ INTERNAL_ERROR = define(
         "a report, with one error finding under this id that names the failure, instead of "
         "raising. Seeing it means: please report the input."
     ),
-    sections={"2.2.1": "4.1"},
+    sections={"2.1.1": "3.1", "2.2": "4.1", "2.2.1": "4.1", "2.3.0": "4.1"},
     level=Level.POLICY,
     binds=(Party.SENDER,),
     kind=Kind.PAYLOAD,

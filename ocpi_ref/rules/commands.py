@@ -2,14 +2,12 @@
 
 These are behaviour rules: what the CPO and the eMSP do around a command, over HTTP. The
 reference service (:mod:`ocpi_ref.v2_2_1.service`) enforces them and its tests demonstrate
-them; sections are those of OCPI 2.2.1 (§4 Transport and format, §5 Status codes,
-§13 Commands).
+them. Each record lists its section in every version that has the rule (2.2 and later: §4
+Transport and format, §5 Status codes, §13 Commands; 2.1.1: §3, §4 and §13).
 """
 
 from .model import Kind, Level, Party
 from .registry import define
-
-V = "2.2.1"
 
 RESPONSE_URL_ALLOWED = define(
     id="commands.response-url-allowed",
@@ -20,7 +18,7 @@ RESPONSE_URL_ALLOWED = define(
         "reference refuses, up front, a StartSession whose response_url host is not among the "
         "hosts configured for that partner."
     ),
-    sections={V: "13.2.2"},
+    sections={"2.1.1": "13.2.2", "2.2": "13.2.2", "2.2.1": "13.2.2", "2.3.0": "13.2.2"},
     level=Level.POLICY,
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
@@ -34,7 +32,7 @@ RESULT_AFTER_ACCEPTED = define(
         "CommandResponse was ACCEPTED, and then exactly once. A refused, unsupported or "
         "invalid command never leads to a CommandResult."
     ),
-    sections={V: "13.1"},
+    sections={"2.1.1": "13.2.1", "2.2": "13.1", "2.2.1": "13.1", "2.3.0": "13.1"},
     level=Level.SHALL,
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
@@ -50,7 +48,7 @@ RESULT_BARE_BODY = define(
         "fresh X-Request-ID, the X-Correlation-ID of the command, and routing headers from "
         "the CPO to the eMSP."
     ),
-    sections={V: "13.3.3"},
+    sections={"2.2": "13.3.3", "2.2.1": "13.3.3", "2.3.0": "13.3.3"},
     level=Level.SHALL,
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
@@ -65,7 +63,7 @@ RESULT_FROM_CHARGE_POINT = define(
         "refused start shows), EVSE_OCCUPIED or EVSE_INOPERATIVE when the EVSE is busy or "
         "out of order."
     ),
-    sections={V: "13.1"},
+    sections={"2.2": "13.1", "2.2.1": "13.1", "2.3.0": "13.1"},
     level=Level.SHALL,
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
@@ -79,7 +77,7 @@ ACCEPTED_WITHOUT_CAR = define(
         "own timeout gives CommandResult ACCEPTED (it did accept), not TIMEOUT, and no Session "
         "follows. OCPI 2.2 drew FAILED here; 2.2.1 corrected the diagram to ACCEPTED."
     ),
-    sections={V: "13.1"},
+    sections={"2.2.1": "13.1", "2.3.0": "13.1"},
     level=Level.SHALL,
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
@@ -94,7 +92,7 @@ TIMEOUT_WHEN_SILENT = define(
         "the timeout it advertises in the CommandResponse, so the TIMEOUT arrives while the "
         "eMSP is still waiting for it."
     ),
-    sections={V: "13.4.2"},
+    sections={"2.1.1": "13.4.1", "2.2": "13.4.2", "2.2.1": "13.4.2", "2.3.0": "13.4.2"},
     level=Level.SHALL,
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
@@ -108,7 +106,7 @@ NO_RETRY = define(
         "does not queue or retry it; it logs the failure. The eMSP learns from the advertised "
         "timeout that no result will come."
     ),
-    sections={V: "4.4"},
+    sections={"2.1.1": "3.3", "2.2": "4.4", "2.2.1": "4.4", "2.3.0": "4.4"},
     level=Level.SHOULD_NOT,
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
@@ -122,7 +120,7 @@ UNIQUE_RESPONSE_URL = define(
         "arrives at the URL of the one request it answers and cannot be confused with another "
         "running at the same time."
     ),
-    sections={V: "13.2.2"},
+    sections={"2.1.1": "13.2.2", "2.2": "13.2.2", "2.2.1": "13.2.2", "2.3.0": "13.2.2"},
     level=Level.SHOULD,
     binds=(Party.EMSP,),
     kind=Kind.BEHAVIOUR,
@@ -136,7 +134,7 @@ NO_RESULT_AFTER_TIMEOUT = define(
         "Once they have passed without one, the eMSP may take it that none will come; this "
         "reference reports 'no result'."
     ),
-    sections={V: "13.3.2"},
+    sections={"2.2": "13.3.2", "2.2.1": "13.3.2", "2.3.0": "13.3.2"},
     level=Level.MAY,
     binds=(Party.EMSP,),
     kind=Kind.BEHAVIOUR,
@@ -146,11 +144,12 @@ CREDENTIALS_REQUIRED = define(
     id="commands.credentials-required",
     title="Requests need known credentials",
     statement=(
-        "Every request carries 'Authorization: Token' followed by the Base64 of a credentials "
-        "token the receiver issued. A missing, malformed or unknown token is answered with "
-        "HTTP 401."
+        "Every request carries 'Authorization: Token' followed by a credentials token the "
+        "receiver issued (how it is encoded depends on the version: "
+        "commands.authorization-encoding). A missing, malformed or unknown token is answered "
+        "with HTTP 401."
     ),
-    sections={V: "4.1.2"},
+    sections={"2.1.1": "3.1.3", "2.2": "4.1.2", "2.2.1": "4.1.2", "2.3.0": "4.1.2"},
     level=Level.SHALL,
     binds=(Party.SENDER,),
     kind=Kind.BEHAVIOUR,
@@ -166,7 +165,7 @@ FROM_HEADERS_MATCH_CREDENTIALS = define(
         "used; otherwise anyone could claim to be another eMSP. This reference answers such a "
         "request with HTTP 403."
     ),
-    sections={V: "4.1.8.2"},
+    sections={"2.2": "4.1.7.2", "2.2.1": "4.1.8.2", "2.3.0": "4.1.9.2"},
     level=Level.POLICY,
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
@@ -179,7 +178,7 @@ REQUEST_IDS_ECHOED = define(
         "The response to a request carries the same X-Request-ID and X-Correlation-ID as the "
         "request; a request without them gets fresh ones."
     ),
-    sections={V: "4.2"},
+    sections={"2.2": "4.2", "2.2.1": "4.2", "2.3.0": "4.2"},
     level=Level.SHALL,
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
@@ -193,7 +192,7 @@ RESPONSE_ENVELOPE = define(
         "the OCPI response format: status_code, timestamp (OCPI DateTime), and data and "
         "status_message where they apply."
     ),
-    sections={V: "4.1.7"},
+    sections={"2.1.1": "3.1.5", "2.2": "4.1.6", "2.2.1": "4.1.7", "2.3.0": "4.1.7"},
     level=Level.SHALL,
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
@@ -208,7 +207,7 @@ BODY_SIZE_LIMIT = define(
         "a deliberate deviation from the rule that valid JSON gets no HTTP error: it protects "
         "the server."
     ),
-    sections={V: "5"},
+    sections={"2.1.1": "4", "2.2": "5", "2.2.1": "5", "2.3.0": "5"},
     level=Level.POLICY,
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
@@ -222,8 +221,39 @@ OTHER_COMMANDS_NOT_SUPPORTED = define(
         "and CommandResponse NOT_SUPPORTED, and no CommandResult follows; an unknown command "
         "name in the path is HTTP 404."
     ),
-    sections={V: "13.4.1"},
+    sections={"2.1.1": "13.4.1", "2.2": "13.4.1", "2.2.1": "13.4.1", "2.3.0": "13.4.1"},
     level=Level.POLICY,
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
+)
+
+AUTHORIZATION_ENCODING = define(
+    id="commands.authorization-encoding",
+    title="Plain or Base64 credentials token, by version and partner",
+    statement=(
+        "OCPI 2.1.1 sends the credentials token as it is; 2.2.1 and later send its Base64 "
+        "encoding; the 2.2 text says nothing, and many 2.2 implementations send it plain. This "
+        "reference matches an incoming header against both the raw value and its Base64 "
+        "decoding where the version or the partner's configuration allows both, and encodes "
+        "what it sends as the partner's version or configuration says."
+    ),
+    sections={"2.1.1": "3.1.3", "2.2": "4.1.2", "2.2.1": "4.1.2", "2.3.0": "4.1.2"},
+    level=Level.POLICY,
+    binds=(Party.CPO, Party.EMSP),
+    kind=Kind.BEHAVIOUR,
+)
+
+V211_RESPONSE_EITHER_SHAPE = define(
+    id="commands.v211-response-either-shape",
+    title="OCPI 2.1.1: a CommandResponse as object or bare string",
+    statement=(
+        "OCPI 2.1.1 defines the CommandResponse object ({\"result\": ...}) but its POST tables "
+        "show a bare CommandResponseType string, for the synchronous answer and for the "
+        "asynchronous POST alike. A 2.1.1 reader accepts both shapes; this reference sends the "
+        "object, as the 2.1.1 document revision d2 settled."
+    ),
+    sections={"2.1.1": "13.3.1"},
+    level=Level.POLICY,
+    binds=(Party.CPO, Party.EMSP),
+    kind=Kind.PAYLOAD,
 )

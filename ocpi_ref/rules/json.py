@@ -3,8 +3,6 @@
 from .model import Kind, Level, Party
 from .registry import define
 
-V = "2.2.1"
-
 SYNTAX = define(
     id="json.syntax",
     title="The body is JSON",
@@ -13,7 +11,7 @@ SYNTAX = define(
         "NaN and Infinity and anything else RFC 8259 does not allow make it not JSON; a receiver "
         "answers such a body with HTTP 400."
     ),
-    sections={V: "4.1"},
+    sections={"2.1.1": "3.1", "2.2": "4.1", "2.2.1": "4.1", "2.3.0": "4.1"},
     level=Level.SHALL,
     binds=(Party.SENDER,),
     kind=Kind.PAYLOAD,
@@ -27,7 +25,7 @@ DUPLICATE_KEY = define(
         "parsers disagree on which duplicate wins, so two parties could read different "
         "StartSessions from the same bytes; this reference reports it as an error."
     ),
-    sections={V: "4.1"},
+    sections={"2.1.1": "3.1", "2.2": "4.1", "2.2.1": "4.1", "2.3.0": "4.1"},
     level=Level.POLICY,
     binds=(Party.SENDER,),
     kind=Kind.PAYLOAD,
@@ -41,7 +39,7 @@ LIMITS = define(
         "its depth limit, to protect a receiver from hostile input. A real StartSession is a "
         "few hundred bytes and four levels deep."
     ),
-    sections={V: "4.1"},
+    sections={"2.1.1": "3.1", "2.2": "4.1", "2.2.1": "4.1", "2.3.0": "4.1"},
     level=Level.POLICY,
     binds=(Party.SENDER,),
     kind=Kind.PAYLOAD,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from ..versions import DEFAULT_VERSION, VERSIONS, edition2_section
+
 __all__ = ["Kind", "Level", "Party", "Rule"]
 
 
@@ -47,7 +49,8 @@ class Kind(str, Enum):
 class Rule:
     """One normative statement with a stable id.
 
-    ``sections`` maps each OCPI version the rule applies to onto its section number there.
+    ``sections`` maps each OCPI version the rule applies to onto its section number there;
+    a version that is not a key does not have the rule, and the checker does not run it there.
     ``statement`` is our own wording; ``quote`` at most a short normative phrase of the spec.
     """
 
@@ -63,11 +66,34 @@ class Rule:
 
     @property
     def versions(self) -> tuple[str, ...]:
-        return tuple(self.sections)
+        """The OCPI versions the rule applies to, oldest first; it never fires on another."""
+        return tuple(v for v in VERSIONS if v in self.sections)
 
-    def cite(self, version: str = "2.2.1") -> str:
-        """The citation, e.g. ``OCPI 2.2.1 §13.3.5``."""
-        return f"OCPI {version} §{self.sections[version]}"
+    @property
+    def since(self) -> str:
+        """The first version the rule applies to."""
+        return self.versions[0]
+
+    def applies_to(self, version: str) -> bool:
+        return version in self.sections
+
+    def cite(self, version: str | None = None) -> str:
+        """The citation in *version*, e.g. ``OCPI 2.2.1 §13.3.5``.
+
+        Without a version: 2.2.1 when the rule applies there, else the newest version it
+        applies to. A 2.3.0 citation adds the second edition's number when it differs.
+        """
+        if version is None:
+            version = DEFAULT_VERSION if DEFAULT_VERSION in self.sections else self.versions[-1]
+        section = self.sections[version]
+        text = f"OCPI {version} §{section}"
+        if version == "2.3.0" and edition2_section(section) != section:
+            text += f" (§{edition2_section(section)} in edition 2)"
+        return text
+
+    def cite_all(self) -> str:
+        """Every version's section: ``2.1.1 §13.3.3 · 2.2 §13.3.5 · ...``."""
+        return " · ".join(self.cite(v).removeprefix("OCPI ") for v in self.versions)
 
     @property
     def anchor(self) -> str:

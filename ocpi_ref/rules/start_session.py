@@ -27,8 +27,6 @@ __all__ = [
     "connector_requires_evse",
 ]
 
-V = "2.2.1"
-S = "13.3.5"
 CONNECTOR_REQUIRED_CAPABILITY = "START_SESSION_CONNECTOR_REQUIRED"
 
 
@@ -66,7 +64,7 @@ EVSE_OPTIONAL = define(
         "every Charge Point can, and a CPO whose Charge Point cannot answers that it does not "
         "support the request."
     ),
-    sections={V: S},
+    sections={"2.1.1": "13.3.3", "2.2": "13.3.5", "2.2.1": "13.3.5", "2.3.0": "13.3.5"},
     level=Level.MAY,
     binds=(Party.EMSP, Party.CHARGE_POINT),
     kind=Kind.PAYLOAD,
@@ -80,7 +78,7 @@ EMSP_AUTHORIZES_TOKEN = define(
         "Before it sends a StartSession, the eMSP has authorized the Token in it. On a payload "
         "this reference can only hint: a Token marked valid: false is reported as a warning."
     ),
-    sections={V: S},
+    sections={"2.2": "13.3.5", "2.2.1": "13.3.5", "2.3.0": "13.3.5"},
     level=Level.SHALL,
     binds=(Party.EMSP,),
     kind=Kind.BEHAVIOUR,
@@ -95,7 +93,7 @@ CPO_NO_VALIDITY_CHECK = define(
         "Point without checking the Token's validity: valid: false or whitelist NEVER change "
         "nothing. (Checking who owns the Token is a different rule.)"
     ),
-    sections={V: S},
+    sections={"2.2": "13.3.5", "2.2.1": "13.3.5", "2.3.0": "13.3.5"},
     level=Level.SHALL_NOT,
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
@@ -110,7 +108,7 @@ APP_TOKEN_NO_REALTIME_AUTH = define(
         "of type AD_HOC_USER or APP_USER, the CPO does not ask the eMSP for a real-time "
         "authorization."
     ),
-    sections={V: S},
+    sections={"2.2": "13.3.5", "2.2.1": "13.3.5", "2.3.0": "13.3.5"},
     level=Level.SHALL_NOT,
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
@@ -125,7 +123,7 @@ RFID_15_MINUTES = define(
         "a driver who taps the card there in that time is already authorized. After that, the "
         "Token's whitelist type decides again."
     ),
-    sections={V: S},
+    sections={"2.2": "13.3.5", "2.2.1": "13.3.5", "2.3.0": "13.3.5"},
     level=Level.SHALL_NOT,
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
@@ -140,7 +138,7 @@ UNPUSHED_TOKENS_ALLOWED = define(
         "APP_USER Tokens usually exist only in commands. The CPO accepts such a StartSession "
         "like any other."
     ),
-    sections={V: S},
+    sections={"2.2": "13.3.5", "2.2.1": "13.3.5", "2.3.0": "13.3.5"},
     level=Level.MAY,
     binds=(Party.EMSP,),
     kind=Kind.BEHAVIOUR,
@@ -153,7 +151,7 @@ UNKNOWN_TOKEN_NOT_STORED = define(
         "A Token the CPO only learns from a StartSession need not be added to its Tokens store, "
         "and a later Token GET from the eMSP need not return it."
     ),
-    sections={V: S},
+    sections={"2.2": "13.3.5", "2.2.1": "13.3.5", "2.3.0": "13.3.5"},
     level=Level.MAY,
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
@@ -166,7 +164,7 @@ TOKEN_IN_SESSION_AND_CDR = define(
         "Stored or not, the Token's information is put into the Session and the CDR that the "
         "StartSession leads to, as their cdr_token, with auth_method COMMAND."
     ),
-    sections={V: S},
+    sections={"2.2": "13.3.5", "2.2.1": "13.3.5", "2.3.0": "13.3.5"},
     level=Level.SHALL,
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
@@ -181,7 +179,7 @@ OWN_TOKENS_ONLY = define(
         "party_id are one of the eMSP's own roles (compared without regard to case). Tokens "
         "of other eMSPs are not allowed."
     ),
-    sections={V: S},
+    sections={"2.2": "13.3.5", "2.2.1": "13.3.5", "2.3.0": "13.3.5"},
     level=Level.SHALL,
     binds=(Party.EMSP,),
     kind=Kind.CONTEXT,
@@ -195,7 +193,7 @@ LOCATION_OF_RECEIVER = define(
         "location_id is the id of a Location of the CPO the request is sent to. A CPO that "
         "does not know it answers OCPI status 2003 (Unknown Location) with REJECTED."
     ),
-    sections={V: S},
+    sections={"2.1.1": "13.3.3", "2.2": "13.3.5", "2.2.1": "13.3.5", "2.3.0": "13.3.5"},
     level=Level.SHALL,
     binds=(Party.EMSP,),
     kind=Kind.CONTEXT,
@@ -209,7 +207,7 @@ CONNECTOR_REQUIRES_EVSE = define(
         "EVSE. connector_id with evse_uid omitted or null breaks the rule; an empty string "
         "counts as set."
     ),
-    sections={V: S},
+    sections={"2.2.1": "13.3.5", "2.3.0": "13.3.5"},
     level=Level.SHALL,
     binds=(Party.EMSP,),
     kind=Kind.PAYLOAD,
@@ -223,7 +221,7 @@ CONNECTOR_REQUIRED_BY_EVSE = define(
         "When the target EVSE has the capability START_SESSION_CONNECTOR_REQUIRED, the eMSP "
         "sets connector_id (and so evse_uid)."
     ),
-    sections={V: S},
+    sections={"2.2.1": "13.3.5", "2.3.0": "13.3.5"},
     level=Level.SHALL,
     binds=(Party.EMSP,),
     kind=Kind.CONTEXT,
@@ -236,7 +234,7 @@ AUTHORIZATION_REFERENCE_ECHO = define(
         "When the StartSession carries an authorization_reference, the Session and CDR it leads "
         "to carry the same value, unchanged."
     ),
-    sections={V: S},
+    sections={"2.2": "13.3.5", "2.2.1": "13.3.5", "2.3.0": "13.3.5"},
     level=Level.SHALL,
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
@@ -250,7 +248,7 @@ OCPP1_CONNECTOR_AS_EVSE = define(
         "present each connector of an EVSE as a separate EVSE, so that a StartSession naming "
         "an EVSE names exactly one connector."
     ),
-    sections={V: S},
+    sections={"2.2": "13.3.5", "2.2.1": "13.3.5", "2.3.0": "13.3.5"},
     level=Level.SHOULD,
     binds=(Party.CPO,),
     kind=Kind.CONTEXT,

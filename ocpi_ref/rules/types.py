@@ -1,9 +1,7 @@
-"""Rules of the field tables and the OCPI types (OCPI 2.2.1 §2.8 and §16)."""
+"""Rules of the field tables and the OCPI types (cardinality: OCPI 2.2.1 §2.8; types: §16, §17 in 2.3.0, §14 in 2.1.1)."""
 
 from .model import Kind, Level, Party
 from .registry import define
-
-V = "2.2.1"
 
 REQUIRED = define(
     id="field.required",
@@ -12,7 +10,7 @@ REQUIRED = define(
         "A field of cardinality 1 is present and not null. An optional field (?) may be "
         "omitted or null; an empty string counts as set."
     ),
-    sections={V: "2.8"},
+    sections={"2.1.1": "2.5", "2.2": "2.8", "2.2.1": "2.8", "2.3.0": "2.8"},
     level=Level.SHALL,
     binds=(Party.SENDER,),
     kind=Kind.PAYLOAD,
@@ -25,7 +23,7 @@ UNKNOWN = define(
         "A field the spec does not define is kept and passed on, and reported as information, "
         "never as a violation (OCPI 2.3.0 §4.1.8 forbids rejecting such payloads)."
     ),
-    sections={V: "4.1.7"},
+    sections={"2.1.1": "3.1.3", "2.2": "4.1.4", "2.2.1": "4.1.4", "2.3.0": "4.1.8"},
     level=Level.POLICY,
     binds=(Party.SENDER,),
     kind=Kind.PAYLOAD,
@@ -39,7 +37,7 @@ JSON_TYPE = define(
         "is true or false, an int is a JSON integer, an object is a JSON object, a list is a "
         "JSON array. Nothing is coerced: 42 is not a string and \"yes\" is not a boolean."
     ),
-    sections={V: "16"},
+    sections={"2.1.1": "14", "2.2": "16", "2.2.1": "16", "2.3.0": "17"},
     level=Level.SHALL,
     binds=(Party.SENDER,),
     kind=Kind.PAYLOAD,
@@ -50,9 +48,10 @@ ENUM = define(
     title="Enum fields hold a listed value",
     statement=(
         "An enum field holds exactly one of the values its table lists, in the spelling "
-        "listed (upper case); OCPI 2.2.1 enums are closed."
+        "listed (upper case). Enums are closed, except those 2.3.0 marks as OpenEnum "
+        "(type.open-enum)."
     ),
-    sections={V: "16"},
+    sections={"2.1.1": "14", "2.2": "16", "2.2.1": "16", "2.3.0": "17"},
     level=Level.SHALL,
     binds=(Party.SENDER,),
     kind=Kind.PAYLOAD,
@@ -65,7 +64,7 @@ CISTRING = define(
         "A CiString holds printable ASCII only (0x20 to 0x7E), at most n characters. It is "
         "compared without regard to case, and no party changes its case."
     ),
-    sections={V: "16.1"},
+    sections={"2.1.1": "14.1", "2.2": "16.1", "2.2.1": "16.1", "2.3.0": "17.4"},
     level=Level.SHALL,
     binds=(Party.SENDER,),
     kind=Kind.PAYLOAD,
@@ -80,7 +79,7 @@ DATETIME = define(
         "optional fraction of a second, then Z or nothing. Numeric offsets (+00:00 too), a space "
         "or a lower-case t or z, and dates that do not exist are not allowed."
     ),
-    sections={V: "16.2"},
+    sections={"2.1.1": "14.2", "2.2": "16.2", "2.2.1": "16.2", "2.3.0": "17.5"},
     level=Level.SHALL,
     binds=(Party.SENDER,),
     kind=Kind.PAYLOAD,
@@ -92,9 +91,9 @@ STRING = define(
     title="string(n)",
     statement=(
         "A string holds printable UTF-8 text, no control characters, at most n characters; "
-        "it is case-sensitive."
+        "it is case-sensitive. In OCPI 2.1.1 a string is printable ASCII only."
     ),
-    sections={V: "16.6"},
+    sections={"2.1.1": "14.5", "2.2": "16.6", "2.2.1": "16.6", "2.3.0": "17.11"},
     level=Level.SHALL,
     binds=(Party.SENDER,),
     kind=Kind.PAYLOAD,
@@ -104,7 +103,7 @@ URL = define(
     id="type.url",
     title="URL",
     statement="A URL is an absolute URL (RFC 3986) of at most 255 characters.",
-    sections={V: "16.7"},
+    sections={"2.1.1": "14.6", "2.2": "16.7", "2.2.1": "16.7", "2.3.0": "17.12"},
     level=Level.SHALL,
     binds=(Party.SENDER,),
     kind=Kind.PAYLOAD,
@@ -117,8 +116,23 @@ RANGE = define(
         "An int field is within the range its description implies: a timeout is not negative, "
         "a status_code has four digits."
     ),
-    sections={V: "16"},
+    sections={"2.1.1": "14", "2.2": "16", "2.2.1": "16", "2.3.0": "17"},
     level=Level.SHALL,
+    binds=(Party.SENDER,),
+    kind=Kind.PAYLOAD,
+)
+
+OPEN_ENUM = define(
+    id="type.open-enum",
+    title="OpenEnum fields also take unlisted values",
+    statement=(
+        "In OCPI 2.3.0 TokenType and CommandType are OpenEnums: a field of such a type holds "
+        "one of the listed values or any other JSON string. An unlisted value is kept as "
+        "received and reported as information, so a reader sees it, never as an error; the "
+        "same value is an error in a version where the enum is closed."
+    ),
+    sections={"2.3.0": "17.3"},
+    level=Level.MAY,
     binds=(Party.SENDER,),
     kind=Kind.PAYLOAD,
 )

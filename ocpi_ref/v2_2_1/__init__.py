@@ -10,7 +10,9 @@ from .enums import (
     TokenType,
     WhitelistType,
 )
+from ..versions import VersionSpec
 from .models import (
+    MODEL_ENFORCED,
     VERSION,
     CdrToken,
     CommandResponse,
@@ -23,6 +25,7 @@ from .models import (
 )
 
 __all__ = [
+    "SPEC",
     "VERSION",
     "AuthMethod",
     "CdrToken",
@@ -41,3 +44,39 @@ __all__ = [
     "WhitelistType",
     "check_start_session",
 ]
+
+SPEC = VersionSpec(
+    version=VERSION,
+    start_session=StartSession,
+    token=Token,
+    command_response=CommandResponse,
+    command_result=CommandResult,
+    cdr_token=CdrToken,
+    enums={
+        "TokenType": TokenType,
+        "WhitelistType": WhitelistType,
+        "CommandType": CommandType,
+        "CommandResponseType": CommandResponseType,
+        "CommandResultType": CommandResultType,
+        "AuthMethod": AuthMethod,
+        "ProfileType": ProfileType,
+    },
+    sections={
+        "StartSession": "13.3.5",
+        "StopSession": "13.3.6",
+        "Token": "12.3.2",
+        "EnergyContract": "12.4.2",
+        "CommandResponse": "13.3.2",
+        "CommandResult": "13.3.3",
+        "CdrToken": "10.4.5",
+        "DisplayText": "16.3",
+        "TokenType": "12.4.4",
+        "WhitelistType": "12.4.5",
+        "CommandType": "13.4.3",
+        "CommandResponseType": "13.4.1",
+        "CommandResultType": "13.4.2",
+        "AuthMethod": "10.4.1",
+        "ProfileType": "9.4.2",
+    },
+    model_enforced=MODEL_ENFORCED,
+)

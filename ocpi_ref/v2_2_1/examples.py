@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 from importlib.resources import files
+from collections.abc import Callable
 from typing import Any
 
-__all__ = ["SPEC_EXAMPLES", "spec_example", "spec_example_bytes"]
+__all__ = ["SPEC_EXAMPLES", "example_reader", "spec_example", "spec_example_bytes"]
 
 #: Names of the bundled examples (file names without ``.json``).
 SPEC_EXAMPLES = (
@@ -29,13 +30,20 @@ ATTRIBUTION = (
 )
 
 
-def spec_example_bytes(name: str) -> bytes:
-    """The example file's bytes, exactly as in the spec repository."""
-    if name not in SPEC_EXAMPLES:
-        raise KeyError(f"no spec example {name!r}; known: {', '.join(SPEC_EXAMPLES)}")
-    return files(__package__).joinpath("spec_examples", f"{name}.json").read_bytes()
+def example_reader(package: str, names: tuple[str, ...]) -> tuple[Callable[[str], bytes], Callable[[str], Any]]:
+    """The ``spec_example_bytes`` and ``spec_example`` functions of one version's bundled examples."""
+
+    def spec_example_bytes(name: str) -> bytes:
+        """The example file's bytes, exactly as in the spec repository."""
+        if name not in names:
+            raise KeyError(f"no spec example {name!r}; known: {', '.join(names)}")
+        return files(package).joinpath("spec_examples", f"{name}.json").read_bytes()
+
+    def spec_example(name: str) -> Any:
+        """The example parsed as JSON."""
+        return json.loads(spec_example_bytes(name))
+
+    return spec_example_bytes, spec_example
 
 
-def spec_example(name: str) -> Any:
-    """The example parsed as JSON."""
-    return json.loads(spec_example_bytes(name))
+spec_example_bytes, spec_example = example_reader(__package__, SPEC_EXAMPLES)
