@@ -1,7 +1,10 @@
-"""The ``ocpi-ref`` command line: ``check`` a payload, print a ``schema``, run the flow.
+"""The ``ocpi-ref`` command line: ``check`` a payload, print a ``schema``, ``convert`` between
+versions, run the flow.
 
 Exit codes of ``check``: 0 the payload conforms, 1 it does not (invalid JSON included),
 2 the command could not run (missing file, bad arguments), with one line on stderr.
+Exit codes of ``convert``: 0 converted without loss, 1 converted with losses (listed on stderr)
+or not convertible, 2 the command could not run.
 """
 
 from __future__ import annotations
@@ -11,9 +14,11 @@ import json
 import sys
 from collections.abc import Sequence
 
+from .checker import check_start_session
+from .convert import convert_start_session
 from .party import PartyId
-from .v2_2_1 import VERSION, check_start_session
-from .v2_2_1.schema import start_session_schema
+from .schema import start_session_schema
+from .versions import DEFAULT_VERSION, VERSIONS
 
 __all__ = ["main"]
 
@@ -54,13 +59,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="a capability of the target EVSE (repeatable), e.g. START_SESSION_CONNECTOR_REQUIRED",
     )
     check.add_argument("--format", choices=("text", "json"), default="text")
-    check.add_argument("--version", choices=(VERSION,), default=VERSION, help="OCPI version")
+    check.add_argument("--version", choices=VERSIONS, default=DEFAULT_VERSION, help="OCPI version")
     check.set_defaults(handler=_check)
 
     schema = sub.add_parser("schema", help="print the JSON Schema of an object")
     schema.add_argument("object", choices=("start-session",))
-    schema.add_argument("--version", choices=(VERSION,), default=VERSION, help="OCPI version")
+    schema.add_argument("--version", choices=VERSIONS, default=DEFAULT_VERSION, help="OCPI version")
     schema.set_defaults(handler=_schema)
+
+    convert = sub.add_parser(
+        "convert", help="convert a StartSession to another OCPI version, listing every loss"
+    )
+    convert.add_argument("file", help="JSON file, or - for standard input")
+    convert.add_argument("--from", dest="source", choices=VERSIONS, required=True)
+    convert.add_argument("--to", dest="target", choices=VERSIONS, required=True)
+    convert.add_argument(
+        "--owner",
+        type=_party,
+        metavar="CC-PID",
+        help="the Token's owner; needed to convert a 2.1.1 StartSession to a later version",
+    )
+    convert.set_defaults(handler=_convert)
 
     try:
         from .v2_2_1.service.cli import add_commands
@@ -85,24 +104,46 @@ def _check(args: argparse.Namespace) -> int:
         print(f"ocpi-ref check: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
         return EXIT_USAGE
     report = check_start_session(
-        data, sender=args.sender, evse_capabilities=args.evse_capability
+        data, version=args.version, sender=args.sender, evse_capabilities=args.evse_capability
     )
     if args.format == "json":
         print(report.to_json())
     else:
         print(report)
+        if not report.conforms:
+            others = [v for v in VERSIONS if v != args.version and check_start_session(data, version=v).conforms]
+            if others:
+                print(f"hint: this payload conforms to OCPI {', '.join(others)}; check with --version")
     return EXIT_OK if report.conforms else EXIT_NONCONFORMING
 
 
 def _schema(args: argparse.Namespace) -> int:
-    print(json.dumps(start_session_schema(), indent=2))
+    print(json.dumps(start_session_schema(args.version), indent=2))
     return EXIT_OK
+
+
+def _convert(args: argparse.Namespace) -> int:
+    try:
+        data = _read(args.file)
+    except OSError as exc:
+        print(f"ocpi-ref convert: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    done = convert_start_session(data, args.source, args.target, owner=args.owner)
+    if done.document is not None:
+        print(json.dumps(done.document, indent=2, ensure_ascii=False))
+    if done.findings or not done.ok:
+        print(done, file=sys.stderr)
+    return EXIT_OK if done.lossless else EXIT_NONCONFORMING
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``ocpi-ref`` command."""
     args = build_parser().parse_args(argv)
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except BrokenPipeError:  # the reader went away (``| head``): nothing left to say
+        sys.stderr.close()
+        return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

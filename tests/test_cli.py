@@ -9,7 +9,7 @@ import sys
 import jsonschema
 import pytest
 
-from ocpi_ref.v2_2_1.schema import start_session_schema
+from ocpi_ref.schema import start_session_schema
 
 
 def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:

@@ -95,6 +95,21 @@ class Rule:
         """Every version's section: ``2.1.1 §13.3.3 · 2.2 §13.3.5 · ...``."""
         return " · ".join(self.cite(v).removeprefix("OCPI ") for v in self.versions)
 
+    def _repr_markdown_(self) -> str:
+        """A card for notebooks: the record's facts, from which version, and every section."""
+        missing = [v for v in VERSIONS if v not in self.sections]
+        since = f"OCPI {self.since}" + (f" (not in {', '.join(missing)})" if missing else "")
+        rows = (
+            ("rule", f"`{self.id}`: {self.title}"),
+            ("level", self.level.value),
+            ("binds", ", ".join(p.value for p in self.binds)),
+            ("kind", self.kind.value),
+            ("since", since),
+            ("sections", self.cite_all()),
+        )
+        body = "\n".join(f"| {name} | {value} |" for name, value in rows)
+        return f"| | |\n|---|---|\n{body}\n"
+
     @property
     def anchor(self) -> str:
         """The HTML anchor Sphinx makes of the rule's label (dots become hyphens)."""
