@@ -96,3 +96,58 @@ def test_schema_expresses_the_field_table_and_the_connector_rule(start_session):
         assert list(validator.iter_errors(broken)), broken
     without_connector = {k: v for k, v in start_session.items() if k not in ("connector_id", "evse_uid")}
     assert list(validator.iter_errors(dict(without_connector, connector_id=None))) == []
+
+
+@pytest.fixture
+def payload_2_1_1(tmp_path):
+    from ocpi_ref.v2_1_1.examples import spec_example
+
+    path = tmp_path / "start-2.1.1.json"
+    doc = {"response_url": "https://emsp.example.com/cb/1", "token": spec_example("token_object_example"), "location_id": "LOC1"}
+    path.write_text(json.dumps(doc))
+    return path
+
+
+@pytest.mark.rule("field.required")
+def test_version_option_and_the_hint_naming_the_versions_a_payload_fits(payload_2_1_1):
+    assert run("check", str(payload_2_1_1), "--version", "2.1.1").returncode == 0
+    done = run("check", str(payload_2_1_1))
+    assert done.returncode == 1
+    out = done.stdout.decode()
+    assert out.startswith("OCPI 2.2.1 StartSession: does not conform")
+    assert out.rstrip().splitlines()[-1] == "hint: this payload conforms to OCPI 2.1.1; check with --version"
+    assert run("check", str(payload_2_1_1), "--version", "2.4").returncode == 2
+
+
+@pytest.mark.rule("start-session.connector-requires-evse")
+@pytest.mark.parametrize("version", ["2.1.1", "2.2", "2.2.1", "2.3.0"])
+def test_schema_per_version(version, start_session):
+    done = run("schema", "start-session", "--version", version)
+    assert done.returncode == 0
+    schema = json.loads(done.stdout)
+    assert schema == start_session_schema(version)
+    assert schema["$id"] == f"urn:ocpi-ref:{version}:start-session"
+    assert ("connector_id" in schema["properties"]) is (version in ("2.2.1", "2.3.0"))
+    assert ("if" in schema) is (version in ("2.2.1", "2.3.0"))
+
+
+@pytest.mark.rule("type.open-enum", "type.enum")
+def test_2_3_0_schema_admits_unlisted_token_types_and_2_2_1_does_not(start_session):
+    doc = {**start_session, "token": {**start_session["token"], "type": "NEW_KIND"}}
+    assert not list(jsonschema.Draft202012Validator(start_session_schema("2.3.0")).iter_errors(doc))
+    assert list(jsonschema.Draft202012Validator(start_session_schema("2.2.1")).iter_errors(doc))
+
+
+@pytest.mark.rule("convert.owner-from-context", "convert.field-dropped")
+def test_convert_command_exit_codes(payload_2_1_1, payload):
+    up = run("convert", str(payload_2_1_1), "--from", "2.1.1", "--to", "2.2.1", "--owner", "NL-TNM")
+    assert up.returncode == 0 and up.stderr == b""
+    assert json.loads(up.stdout)["token"]["party_id"] == "TNM"
+    refused = run("convert", str(payload_2_1_1), "--from", "2.1.1", "--to", "2.2.1")
+    assert refused.returncode == 1 and refused.stdout == b""
+    assert "[convert.owner-from-context]" in refused.stderr.decode()
+    lossy = run("convert", str(payload), "--from", "2.2.1", "--to", "2.2")
+    assert lossy.returncode == 1
+    assert "connector_id" not in json.loads(lossy.stdout)
+    assert "/connector_id: warning: dropped '1'" in lossy.stderr.decode()
+    assert run("convert", str(payload), "--from", "2.2.1").returncode == 2
