@@ -1,9 +1,13 @@
 """ocpi-ref: the executable reference for OCPI's StartSession clause (OCPI 2.2.1 §13.3.5).
 
-The package root exposes OCPI 2.2.1, the version this reference is built around; each version
-lives in its own subpackage (``ocpi_ref.v2_2_1``).
+The package root exposes the models of OCPI 2.2.1, the version this reference is built around;
+each version lives in its own subpackage (``ocpi_ref.v2_1_1``, ``v2_2``, ``v2_2_1``,
+``v2_3_0``), and :func:`ocpi_ref.versions.spec` finds them by version. The checker and the
+converter take the version as an argument: ``check_start_session(data, version="2.1.1")``.
 """
 
+from .checker import check_start_session
+from .convert import Conversion, convert_start_session
 from .findings import Finding, Report, Severity
 from .party import PartyId
 from .rules import RULES, Kind, Level, Party, Rule, get_rule
@@ -25,8 +29,8 @@ from .v2_2_1 import (
     Token,
     TokenType,
     WhitelistType,
-    check_start_session,
 )
+from .versions import DEFAULT_VERSION, VERSIONS, VersionSpec, spec
 
 __version__ = "0.1.0"
 
@@ -41,6 +45,8 @@ __all__ = [
     "CommandResult",
     "CommandResultType",
     "CommandType",
+    "Conversion",
+    "DEFAULT_VERSION",
     "DateTime",
     "DisplayText",
     "EnergyContract",
@@ -57,7 +63,11 @@ __all__ = [
     "StartSession",
     "Token",
     "TokenType",
+    "VERSIONS",
+    "VersionSpec",
     "WhitelistType",
     "check_start_session",
+    "convert_start_session",
     "get_rule",
+    "spec",
 ]
