@@ -294,13 +294,23 @@ def open_enum_values(doc: Mapping[str, Any], model: type[BaseModel]) -> Iterator
                 continue
             if isinstance(value, Enum) or value in _values(shape.enum):
                 continue
+            kind = shape.enum.__name__
+            if value.upper() in _values(shape.enum):  # a listed value in the wrong case
+                yield Finding(
+                    OPEN_ENUM.id,
+                    Severity.WARNING,
+                    at + pointer(name),
+                    f"{value!r} is not a listed {kind} value but differs from "
+                    f"{value.upper()!r} only in case; kept as received, yet a receiver comparing "
+                    "enum values exactly will not read it as that value",
+                )
+                continue
             yield Finding(
                 OPEN_ENUM.id,
                 Severity.INFO,
                 at + pointer(name),
-                f"{value!r} is not a listed {shape.enum.__name__} value "
-                f"({', '.join(_values(shape.enum))}); kept as received: {shape.enum.__name__} "
-                "is an OpenEnum in OCPI 2.3.0",
+                f"{value!r} is not a listed {kind} value ({', '.join(_values(shape.enum))}); "
+                f"kept as received: {kind} is an OpenEnum in OCPI 2.3.0",
             )
 
 

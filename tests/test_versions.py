@@ -158,6 +158,17 @@ def test_2_3_0_keeps_an_open_enum_value_that_2_2_1_rejects(rfid_token, value, as
 
 
 @pytest.mark.rule("type.open-enum")
+def test_a_listed_open_enum_value_in_the_wrong_case_is_a_warning(rfid_token):
+    doc = {**conforming("2.3.0", rfid_token), "token": {**rfid_token, "type": "rfid"}}
+    report = check_start_session(doc, version="2.3.0")
+    assert report.conforms
+    assert [(f.rule, f.severity, f.pointer) for f in report.findings] == [
+        ("type.open-enum", Severity.WARNING, "/token/type")
+    ]
+    assert "'RFID' only in case" in report.findings[0].message
+
+
+@pytest.mark.rule("type.open-enum")
 def test_open_enum_value_survives_the_model_unchanged(rfid_token):
     model = spec("2.3.0").start_session
     start = model.model_validate_json(json.dumps({**conforming("2.3.0", rfid_token), "token": {**rfid_token, "type": "Fancy"}}))
