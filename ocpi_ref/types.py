@@ -70,7 +70,7 @@ DATETIME_PATTERN = rf"^{_DATE}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?Z?$"
 class OcpiType:
     """What OCPI type a field has, and which rule id a bad value of it breaks.
 
-    Attached to every annotated type below; :mod:`ocpi_ref.v2_2_1.checker` reads it to turn a
+    Attached to every annotated type below; :mod:`ocpi_ref.checker` reads it to turn a
     pydantic error into a finding such as ``type.cistring`` at ``/token/uid``.
     """
 
