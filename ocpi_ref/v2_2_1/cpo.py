@@ -24,7 +24,6 @@ What it never looks at is the Token's validity or whitelist
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -40,7 +39,7 @@ from ..rules.start_session import (
     LOCATION_OF_RECEIVER,
 )
 from ..types import CiString
-from .checker import check_start_session
+from .checker import check_start_session_model
 from .enums import CommandResponseType
 from .models import CommandResponse, DisplayText, StartSession
 from .topology import ChargePoint, Evse, Location
@@ -96,12 +95,11 @@ def decide_start_session(
     the CPO may POST to it; by default any http(s) URL is allowed.
     """
     roles: tuple[PartyId, ...] = parse_parties(sender)
-    report = check_start_session(body, sender=roles)
-    if not report.conforms:
+    report, start = check_start_session_model(body, sender=roles)
+    if start is None:
         first = report.errors[0]
         listed = "; ".join(f"{f.pointer or '/'}: {f.message} [{f.rule}]" for f in report.errors)
         return _refuse(INVALID, first.rule, listed, report=report)
-    start = StartSession.model_validate(body if isinstance(body, Mapping) else _parse(body))
 
     allowed = response_url_allowed or _http_url
     if not allowed(start.response_url):
@@ -178,10 +176,6 @@ def decide_start_session(
         evse=evse,
         **common,
     )
-
-
-def _parse(body: Any) -> Any:
-    return json.loads(body)
 
 
 def _http_url(url: str) -> bool:

@@ -11,6 +11,6 @@ Modules, each named after what it holds:
 * :mod:`.servers`: running an app on loopback in a thread or task;
 * :mod:`.cli`: the ``ocpi-ref cpo`` and ``ocpi-ref emsp`` subcommands.
 
-FastAPI, uvicorn and httpx (the ``server`` extra) are imported only by the modules that need
-them, so ``import ocpi_ref`` works without them.
+FastAPI, uvicorn, httpx and aiohttp (the ``server`` extra) are imported only by the modules
+that need them, so ``import ocpi_ref`` works without them.
 """

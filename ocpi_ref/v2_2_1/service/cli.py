@@ -1,7 +1,8 @@
 """``ocpi-ref cpo`` and ``ocpi-ref emsp``: run the reference CPO, drive one exchange as an eMSP.
 
-:func:`add_commands` registers both on the ``ocpi-ref`` parser. FastAPI, uvicorn and httpx are
-imported only when a command runs, so this module imports without the ``server`` extra.
+:func:`add_commands` registers both on the ``ocpi-ref`` parser. FastAPI, uvicorn, httpx and
+aiohttp are imported only when a command runs, so this module imports without the ``server``
+extra.
 Each handler returns the exit code: 0 success, 1 the exchange did not succeed (refused, no
 result, not ACCEPTED), 2 the command could not run (bad configuration or arguments).
 """

@@ -77,6 +77,13 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def _ids(request: Request) -> tuple[str, str]:
+    """The request's X-Request-ID and X-Correlation-ID; fresh ones when it sent none."""
+    headers = request.headers
+    request_id = headers.get("x-request-id") or str(uuid.uuid4())
+    return request_id, headers.get("x-correlation-id") or request_id
+
+
 def create_cpo_app(
     config: CpoConfig,
     *,
@@ -108,25 +115,17 @@ def create_cpo_app(
         openapi_url=None,
     )
     app.state.cpo = service
-    party = config.party
+    from_us = {
+        "OCPI-from-country-code": str(config.party.country_code),
+        "OCPI-from-party-id": str(config.party.party_id),
+    }
 
-    def ids(request: Request) -> tuple[str, str]:
-        """The request's X-Request-ID and X-Correlation-ID; fresh ones when it sent none."""
-        known = getattr(request.state, "ocpi_ids", None)
-        if known is None:
-            request_id = request.headers.get("x-request-id") or str(uuid.uuid4())
-            known = (request_id, request.headers.get("x-correlation-id") or request_id)
-            request.state.ocpi_ids = known
-        return known
-
-    def respond(request: Request, reply: Reply, caller: Caller | None = None) -> Response:
-        request_id, correlation_id = ids(request)
-        headers = {
-            "X-Request-ID": request_id,
-            "X-Correlation-ID": correlation_id,
-            "OCPI-from-country-code": str(party.country_code),
-            "OCPI-from-party-id": str(party.party_id),
-        }
+    def respond(
+        request: Request, reply: Reply, caller: Caller | None = None, known: tuple[str, str] | None = None
+    ) -> Response:
+        """The HTTP response for *reply*; *known* are the request's ids when already read."""
+        request_id, correlation_id = known or _ids(request)
+        headers = {"X-Request-ID": request_id, "X-Correlation-ID": correlation_id, **from_us}
         if caller is not None and caller.from_party is not None:
             headers["OCPI-to-country-code"] = str(caller.from_party.country_code)
             headers["OCPI-to-party-id"] = str(caller.from_party.party_id)
@@ -158,28 +157,34 @@ def create_cpo_app(
             h.get("authorization"), h.get("ocpi-from-country-code"), h.get("ocpi-from-party-id")
         )
 
-    async def with_body(request: Request, handle: Callable[[Caller, bytes], Reply]) -> Response:
+    async def with_body(
+        request: Request, handle: Callable[[Caller, bytes], Reply], known: tuple[str, str] | None = None
+    ) -> Response:
+        known = known or _ids(request)
         try:
             caller = caller_of(request)
         except Refusal as refusal:
-            return respond(request, refusal.reply)
+            return respond(request, refusal.reply, known=known)
         try:
             body = await _read_body(request, config.max_body_bytes)
         except _TooLarge as exc:
-            return respond(request, service.too_large(exc.size), caller)
-        return respond(request, handle(caller, body), caller)
+            return respond(request, service.too_large(exc.size), caller, known)
+        return respond(request, handle(caller, body), caller, known)
 
     async def without_body(request: Request, handle: Callable[[Caller], Reply]) -> Response:
+        known = _ids(request)
         try:
             caller = caller_of(request)
         except Refusal as refusal:
-            return respond(request, refusal.reply)
-        return respond(request, handle(caller), caller)
+            return respond(request, refusal.reply, known=known)
+        return respond(request, handle(caller), caller, known)
 
     @app.post(BASE + "/commands/{command}")
     async def command(command: str, request: Request) -> Response:
-        cid = ids(request)[1]
-        return await with_body(request, lambda caller, body: service.command(command, body, caller, cid))
+        known = _ids(request)  # read once: the CommandResult carries the same X-Correlation-ID
+        return await with_body(
+            request, lambda caller, body: service.command(command, body, caller, known[1]), known
+        )
 
     token_path = BASE + "/tokens/{country_code}/{party_id}/{uid}"
 
