@@ -107,14 +107,8 @@ def check_start_session(
         Bad *data* never raises; a malformed *sender* or an unknown *version* does (they are
         the caller's arguments).
     """
-    return check_start_session_model(
-        data,
-        version=version,
-        sender=sender,
-        evse_capabilities=evse_capabilities,
-        max_bytes=max_bytes,
-        max_depth=max_depth,
-    )[0]
+    findings, _start = _run(version, data, sender, evse_capabilities, max_bytes, max_depth)
+    return Report(version, tuple(findings))
 
 
 def check_start_session_model(
@@ -132,6 +126,19 @@ def check_start_session_model(
     to answer) takes it from here instead of parsing and validating the body a second time.
     The model is None whenever the report does not conform.
     """
+    findings, start = _run(version, data, sender, evse_capabilities, max_bytes, max_depth)
+    report = Report(version, tuple(findings))
+    return report, start if report.conforms else None
+
+
+def _run(
+    version: str,
+    data: Any,
+    sender: Any,
+    evse_capabilities: Iterable[str] | None,
+    max_bytes: int,
+    max_depth: int,
+) -> tuple[list[Finding], BaseModel | None]:
     plan = _plan(version)
     if sender is None and evse_capabilities is None:
         ctx = _NO_CONTEXT
@@ -140,15 +147,12 @@ def check_start_session_model(
             sender=parse_parties(sender) if sender is not None else None,
             evse_capabilities=frozenset(evse_capabilities) if evse_capabilities is not None else None,
         )
-    start: BaseModel | None = None
     try:
-        findings, start = _check(plan, data, ctx, max_bytes, max_depth)
+        return _check(plan, data, ctx, max_bytes, max_depth)
     except (RecursionError, MemoryError) as exc:
-        findings = [_internal(exc)]
+        return [_internal(exc)], None
     except Exception as exc:  # noqa: BLE001 - the checker promises to answer, whatever happens
-        findings = [_internal(exc)]
-    report = Report(version, tuple(findings))
-    return report, start if report.conforms else None
+        return [_internal(exc)], None
 
 
 def _internal(exc: BaseException) -> Finding:
