@@ -13,6 +13,7 @@ response_url host not allowed          2001         REJECTED        commands.res
 unknown Location                       2003         REJECTED        start-session.location-of-receiver
 unknown EVSE or connector              2003         REJECTED        start-session.location-of-receiver
 EVSE requires connector_id, none sent  2001         REJECTED        start-session.connector-required-by-evse
+same EVSE, version without connector   1000         NOT_SUPPORTED   start-session.connector-required-by-evse
 no EVSE named, no Charge Point picks   1000         NOT_SUPPORTED   start-session.evse-optional
 otherwise                              1000         ACCEPTED
 =====================================  ===========  ==============  ==================================
@@ -20,15 +21,35 @@ otherwise                              1000         ACCEPTED
 What it never looks at is the Token's validity or whitelist
 (``start-session.cpo-no-validity-check``), nor whether the Token was ever pushed
 (``start-session.unpushed-tokens-allowed``).
+
+The same table serves every version (``version=``, default ``"2.2.1"``); the body is checked
+with that version's model and only the rules that version has
+(:func:`ocpi_ref.checker.check_start_session_model`). What differs:
+
+* **2.1.1**: a Token has no owner, so there is no ownership check (the rule starts in 2.2);
+  the owner is the party whose credentials sent the command, which the caller records (the
+  reference CPO writes the caller's role into the Session). The CommandResponse is
+  ``{"result": ...}`` only: no ``timeout``, no ``message``.
+* **2.1.1 and 2.2** have no ``connector_id``. One in the body is an unknown field: the model
+  keeps it, the checker reports it as information, and the decision ignores it (it selects
+  no connector and is never looked up). An EVSE with ``START_SESSION_CONNECTOR_REQUIRED``
+  cannot be started through these versions, because they cannot name the connector the EVSE
+  needs: the answer is NOT_SUPPORTED (status 1000), not REJECTED, since the request itself
+  is correct for its version. ``start-session.connector-required-by-evse`` is the rule that
+  explains why, although it is written only from 2.2.1 on.
+* **2.3.0**: TokenType is an OpenEnum, so a Token with an unlisted type (``BADGE``) is
+  accepted; the checker reports it as information (``type.open-enum``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..checker import check_start_session_model
 from ..findings import Report
 from ..party import PartyId, parse_parties
 from ..rules.commands import RESPONSE_URL_ALLOWED
@@ -39,9 +60,10 @@ from ..rules.start_session import (
     LOCATION_OF_RECEIVER,
 )
 from ..types import CiString
-from .checker import check_start_session_model
+from ..v2_1_1 import CommandResponse as CommandResponse211
+from ..versions import DEFAULT_VERSION, spec
 from .enums import CommandResponseType
-from .models import CommandResponse, DisplayText, StartSession
+from .models import CommandResponse, DisplayText
 from .topology import ChargePoint, Evse, Location
 
 __all__ = ["Decision", "decide_start_session"]
@@ -50,26 +72,39 @@ __all__ = ["Decision", "decide_start_session"]
 OK, INVALID, UNKNOWN_LOCATION = 1000, 2001, 2003
 
 
+@cache
+def has_connector_id(version: str) -> bool:
+    """Does the StartSession of *version* define ``connector_id``? (2.2.1 and later)"""
+    return "connector_id" in spec(version).start_session.model_fields
+
+
 @dataclass(frozen=True)
 class Decision:
-    """What the CPO answers, why, and where the Charge Point is asked to start."""
+    """What the CPO answers, why, and where the Charge Point is asked to start.
+
+    ``start_session`` is the model of ``version`` (a 2.1.1 StartSession has no owner in its
+    Token and no connector_id).
+    """
 
     result: CommandResponseType
     status_code: int
     message: str
     rule: str | None = None
-    start_session: StartSession | None = None
+    start_session: Any = None
     location: Location | None = None
     charge_point: ChargePoint | None = None
     evse: Evse | None = None
     report: Report | None = None
+    version: str = DEFAULT_VERSION
 
     @property
     def accepted(self) -> bool:
         return self.result is CommandResponseType.ACCEPTED
 
-    def response(self, timeout: int) -> CommandResponse:
-        """The CommandResponse to put in the envelope's ``data``."""
+    def response(self, timeout: int) -> CommandResponse | CommandResponse211:
+        """The CommandResponse to put in the envelope's ``data`` (2.1.1: ``result`` only)."""
+        if self.version == "2.1.1":
+            return CommandResponse211(result=self.result.value)
         return CommandResponse(
             result=self.result,
             timeout=timeout,
@@ -87,19 +122,21 @@ def decide_start_session(
     sender: Any,
     locations: Mapping[str, Location] | Iterable[Location],
     response_url_allowed: Callable[[str], bool] | None = None,
+    version: str = DEFAULT_VERSION,
 ) -> Decision:
-    """Decide the CPO's synchronous answer to a StartSession *body* from *sender*.
+    """Decide the CPO's synchronous answer to a StartSession *body* of OCPI *version* from *sender*.
 
     *body* is what arrived (bytes, text or parsed JSON); *sender* the caller's roles, as
-    identified by its credentials. *response_url_allowed* receives the URL and says whether
-    the CPO may POST to it; by default any http(s) URL is allowed.
+    identified by its credentials (not used for ownership in 2.1.1, which has none).
+    *response_url_allowed* receives the URL and says whether the CPO may POST to it; by
+    default any http(s) URL is allowed. Raises ``ValueError`` only for an unknown *version*.
     """
     roles: tuple[PartyId, ...] = parse_parties(sender)
-    report, start = check_start_session_model(body, sender=roles)
+    report, start = check_start_session_model(body, version=version, sender=roles)
     if start is None:
         first = report.errors[0]
         listed = "; ".join(f"{f.pointer or '/'}: {f.message} [{f.rule}]" for f in report.errors)
-        return _refuse(INVALID, first.rule, listed, report=report)
+        return _refuse(INVALID, first.rule, listed, report=report, version=version)
 
     allowed = response_url_allowed or _http_url
     if not allowed(start.response_url):
@@ -110,6 +147,7 @@ def decide_start_session(
             f"response_url host {host!r} is not one this CPO may call",
             start_session=start,
             report=report,
+            version=version,
         )
 
     location = _find_location(locations, start.location_id)
@@ -120,27 +158,12 @@ def decide_start_session(
             f"unknown location {start.location_id}",
             start_session=start,
             report=report,
+            version=version,
         )
-    common = {"start_session": start, "location": location, "report": report}
+    common = {"start_session": start, "location": location, "report": report, "version": version}
 
     if start.evse_uid is None:
-        chooser = next((cp for cp in location.charge_points if cp.can_choose_evse), None)
-        if chooser is None:
-            return Decision(
-                CommandResponseType.NOT_SUPPORTED,
-                OK,
-                "no evse_uid given and no Charge Point at this location can choose an EVSE itself",
-                EVSE_OPTIONAL.id,
-                charge_point=None,
-                **common,
-            )
-        return Decision(
-            CommandResponseType.ACCEPTED,
-            OK,
-            f"Charge Point {chooser.id} will choose the EVSE",
-            charge_point=chooser,
-            **common,
-        )
+        return _without_evse(location, common)
 
     found = location.find_evse(start.evse_uid)
     if found is None:
@@ -151,14 +174,52 @@ def decide_start_session(
             **common,
         )
     cp, evse = found
-    if start.connector_id is not None and evse.connector(start.connector_id) is None:
+    # 2.1.1 and 2.2 have no connector_id: one sent anyway is an unknown field, never looked at.
+    connector_id = start.connector_id if has_connector_id(version) else None
+    if connector_id is not None and evse.connector(connector_id) is None:
         return _refuse(
             UNKNOWN_LOCATION,
             LOCATION_OF_RECEIVER.id,
-            f"unknown connector {start.connector_id} at EVSE {evse.uid}",
+            f"unknown connector {connector_id} at EVSE {evse.uid}",
             **common,
         )
-    if any(connector_required_by_evse({"connector_id": start.connector_id}, evse.capabilities)):
+    if any(connector_required_by_evse({"connector_id": connector_id}, evse.capabilities)):
+        return _connector_needed(version, cp, evse, common)
+    # start-session.cpo-no-validity-check: token.valid and token.whitelist are not consulted.
+    return Decision(
+        CommandResponseType.ACCEPTED,
+        OK,
+        f"forwarded to Charge Point {cp.id}, EVSE {evse.uid}",
+        charge_point=cp,
+        evse=evse,
+        **common,
+    )
+
+
+def _without_evse(location: Location, common: dict[str, Any]) -> Decision:
+    """No evse_uid: a Charge Point that can choose takes it, else NOT_SUPPORTED."""
+    chooser = next((cp for cp in location.charge_points if cp.can_choose_evse), None)
+    if chooser is None:
+        return Decision(
+            CommandResponseType.NOT_SUPPORTED,
+            OK,
+            "no evse_uid given and no Charge Point at this location can choose an EVSE itself",
+            EVSE_OPTIONAL.id,
+            charge_point=None,
+            **common,
+        )
+    return Decision(
+        CommandResponseType.ACCEPTED,
+        OK,
+        f"Charge Point {chooser.id} will choose the EVSE",
+        charge_point=chooser,
+        **common,
+    )
+
+
+def _connector_needed(version: str, cp: ChargePoint, evse: Evse, common: dict[str, Any]) -> Decision:
+    """The EVSE needs a connector_id: REJECTED where the version has the field, else NOT_SUPPORTED."""
+    if has_connector_id(version):
         return _refuse(
             INVALID,
             CONNECTOR_REQUIRED_BY_EVSE.id,
@@ -167,11 +228,12 @@ def decide_start_session(
             evse=evse,
             **common,
         )
-    # start-session.cpo-no-validity-check: token.valid and token.whitelist are not consulted.
     return Decision(
-        CommandResponseType.ACCEPTED,
+        CommandResponseType.NOT_SUPPORTED,
         OK,
-        f"forwarded to Charge Point {cp.id}, EVSE {evse.uid}",
+        f"EVSE {evse.uid} requires a connector_id (START_SESSION_CONNECTOR_REQUIRED), which an "
+        f"OCPI {version} StartSession cannot carry; use OCPI 2.2.1 or later",
+        CONNECTOR_REQUIRED_BY_EVSE.id,
         charge_point=cp,
         evse=evse,
         **common,
@@ -188,4 +250,3 @@ def _find_location(
     items = locations.values() if isinstance(locations, Mapping) else locations
     want = CiString(location_id)
     return next((loc for loc in items if CiString(loc.id) == want), None)
-

@@ -4,7 +4,16 @@
 aiohttp are imported only when a command runs, so this module imports without the ``server``
 extra.
 Each handler returns the exit code: 0 success, 1 the exchange did not succeed (refused, no
-result, not ACCEPTED), 2 the command could not run (bad configuration or arguments).
+result, not ACCEPTED, the CPO's Versions module did not lead to a commands endpoint), 2 the
+command could not run (bad configuration or arguments, e.g. ``--connector`` with a version
+whose StartSession has no connector_id).
+
+``ocpi-ref emsp start-session --version V`` speaks OCPI V (default 2.2.1). ``--cpo`` is the
+CPO's Versions URL (``.../versions``: the commands endpoint is discovered there) or a module
+base as before (``.../ocpi/cpo/2.2.1``). 2.1.1 advertises no timeout, so ``--wait SECONDS``
+(default 30) bounds the wait for its asynchronous CommandResponse; 2.2 and later wait the
+CommandResponse's ``timeout``. ``--stop`` reads the Sessions and CDRs modules, which the
+reference CPO serves for 2.2.1 only, so it needs ``--version 2.2.1``.
 """
 
 from __future__ import annotations
@@ -16,9 +25,22 @@ import sys
 from datetime import datetime, timezone
 from typing import Any
 
+from ...versions import DEFAULT_VERSION, VERSIONS, spec
+
 __all__ = ["add_commands"]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _seconds(text: str) -> float:
+    """A positive number of seconds (argparse type)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
+    return value
 
 
 def add_commands(subparsers: Any) -> None:
@@ -33,8 +55,21 @@ def add_commands(subparsers: Any) -> None:
     emsp = subparsers.add_parser("emsp", help="act as the reference eMSP against a CPO")
     emsp_sub = emsp.add_subparsers(dest="emsp_command", required=True, parser_class=type(emsp))
     start = emsp_sub.add_parser("start-session", help="send one StartSession and print each step")
-    start.add_argument("--cpo", required=True, metavar="URL", help="the CPO's 2.2.1 base, e.g. http://127.0.0.1:8021/ocpi/cpo/2.2.1")
-    start.add_argument("--credentials", required=True, metavar="TOKEN", help="our credentials token at that CPO (sent Base64-encoded)")
+    start.add_argument(
+        "--cpo", required=True, metavar="URL",
+        help="the CPO's Versions URL (e.g. http://127.0.0.1:8021/ocpi/versions: the commands endpoint "
+        "is discovered there) or a module base (e.g. http://127.0.0.1:8021/ocpi/cpo/2.2.1)")
+    start.add_argument("--version", default=DEFAULT_VERSION, choices=VERSIONS, help=f"the OCPI version to speak (default {DEFAULT_VERSION})")
+    start.add_argument(
+        "--credentials", required=True, metavar="TOKEN",
+        help="our credentials token at that CPO (sent plain in 2.1.1 and 2.2, Base64-encoded from 2.2.1 on)")
+    start.add_argument(
+        "--authorization", choices=("base64", "plain"),
+        help="send the credentials token this way whatever the version (some 2.2 CPOs want Base64)")
+    start.add_argument(
+        "--wait", type=_seconds, default=30.0, metavar="SECONDS",
+        help="OCPI 2.1.1 only: how long to wait for the asynchronous CommandResponse, since 2.1.1 "
+        "advertises no timeout (default 30; 2.2 and later wait the advertised timeout)")
     start.add_argument("--role", action="append", required=True, metavar="CC-PID", help="our role (repeatable), e.g. DE-TNM")
     which = start.add_mutually_exclusive_group(required=True)
     which.add_argument("--token", metavar="FILE", help="the Token as a JSON file")
@@ -61,7 +96,7 @@ def _cpo(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     import uvicorn
 
-    from .cpo_app import BASE, create_cpo_app
+    from .cpo_app import BASE, VERSIONS_PATH, create_cpo_app
     from .servers import bind
 
     try:
@@ -70,7 +105,11 @@ def _cpo(args: argparse.Namespace) -> int:
         print(f"ocpi-ref cpo: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
         return EXIT_USAGE
     host, port = sock.getsockname()[:2]
-    print(f"reference CPO {config.party} serving http://{host}:{port}{BASE}", flush=True)
+    root = f"http://{host}:{port}"
+    print(
+        f"reference CPO {config.party} serving {root}{BASE} (all versions: {root}{VERSIONS_PATH})",
+        flush=True,
+    )
     server = uvicorn.Server(uvicorn.Config(create_cpo_app(config), log_level=args.log_level))
     try:
         server.run(sockets=[sock])
@@ -79,54 +118,96 @@ def _cpo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _emsp_start(args: argparse.Namespace) -> int:
-    from pydantic import ValidationError
+def _rfid_token(version: str, role: Any, uid: str) -> Any:
+    """An RFID Token of *role* with *uid*, in *version* (a 2.1.1 Token has no owner fields)."""
+    fields: dict[str, Any] = {
+        "uid": uid,
+        "type": "RFID",
+        "issuer": "ocpi-ref",
+        "valid": True,
+        "whitelist": "ALLOWED",
+        "last_updated": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    if version == "2.1.1":
+        fields["auth_id"] = uid
+    else:
+        fields.update(country_code=role.country_code, party_id=role.party_id, contract_id=uid)
+    return spec(version).token.model_validate(fields)
 
+
+def _usage_problem(args: argparse.Namespace) -> str | None:
+    """Arguments the chosen version cannot carry, or None."""
+    fields = spec(args.version).start_session.model_fields
+    given = (
+        ("--connector", args.connector, "connector_id"),
+        ("--authorization-reference", args.authorization_reference, "authorization_reference"),
+    )
+    for option, value, name in given:
+        if value is not None and name not in fields:
+            return f"{option}: an OCPI {args.version} StartSession has no {name}"
+    if args.stop and args.version != DEFAULT_VERSION:
+        return f"--stop reads the Sessions and CDRs modules, which the reference CPO serves for OCPI {DEFAULT_VERSION} only"
+    return None
+
+
+def _emsp_start(args: argparse.Namespace) -> int:
     from ...findings import RuleViolation
     from ...party import PartyId
-    from ..models import Token
 
+    problem = _usage_problem(args)
+    if problem is not None:
+        print(f"ocpi-ref emsp: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         roles = [PartyId.parse(r) for r in args.role]
         from_party = PartyId.parse(args.from_party) if args.from_party else None
         if args.token:
             with open(args.token, "rb") as fh:
-                token = Token.model_validate_json(fh.read())
+                token = spec(args.version).token.model_validate_json(fh.read())
         else:
-            token = Token(
-                country_code=roles[0].country_code,
-                party_id=roles[0].party_id,
-                uid=args.token_uid,
-                type="RFID",
-                contract_id=args.token_uid,
-                issuer="ocpi-ref",
-                valid=True,
-                whitelist="ALLOWED",
-                last_updated=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            )
+            token = _rfid_token(args.version, roles[0], args.token_uid)
     except (ValueError, OSError) as exc:
-        if isinstance(exc, ValidationError):
-            lines = "; ".join(f"/{'/'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_url=False))
-            print(f"ocpi-ref emsp: the Token is not valid: {lines}", file=sys.stderr)
-        else:
-            print(f"ocpi-ref emsp: {exc}", file=sys.stderr)
+        print(f"ocpi-ref emsp: {_why(exc, 'the Token is not valid')}", file=sys.stderr)
         return EXIT_USAGE
     try:
         return asyncio.run(_exchange(args, token, roles, from_party))
     except RuleViolation as exc:
         print(f"not sent: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    except ValueError as exc:  # e.g. a --location longer than the version allows
+        print(f"ocpi-ref emsp: {_why(exc, 'the StartSession is not valid')}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _why(exc: Exception, what: str) -> str:
+    """One line for a bad argument: each pydantic error with its pointer, else the message."""
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError):
+        errors = exc.errors(include_url=False)
+        return what + ": " + "; ".join(f"/{'/'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
+    return str(exc)
 
 
 async def _exchange(args: argparse.Namespace, token: Any, roles: list[Any], from_party: Any) -> int:
-    from .emsp_client import CommandTracker, EmspClient, create_callback_app
+    from .emsp_client import CommandTracker, DiscoveryError, EmspClient, create_callback_app
     from .servers import serve_in_task
 
     tracker = CommandTracker()
     app = create_callback_app(tracker, callback_token=args.callback_token)
     async with serve_in_task(app, args.callback_host, args.callback_port) as cb:
         print(f"callback listening on {cb.url}")
-        client = EmspClient(args.cpo, args.credentials, roles, cb.url, tracker, from_party=from_party)
+        client = EmspClient(
+            args.cpo,
+            args.credentials,
+            roles,
+            cb.url,
+            tracker,
+            from_party=from_party,
+            version=args.version,
+            result_wait=args.wait,
+            authorization=args.authorization,
+        )
         try:
             ex = await client.start_session(
                 token,
@@ -142,6 +223,9 @@ async def _exchange(args: argparse.Namespace, token: Any, roles: list[Any], from
             if args.stop:
                 return await _session_and_cdr(client, token, args)
             return EXIT_OK
+        except DiscoveryError as exc:
+            print(f"the CPO's Versions module did not help: {exc}")
+            return EXIT_FAILED
         finally:
             await client.aclose()
 

@@ -20,6 +20,7 @@ The format::
     callback_token = "..."         # the token we call the partner with
     roles = ["DE-TNM"]             # its roles, CC-PID; a hub has several
     response_url_hosts = ["emsp.example.com"]   # hosts we may POST CommandResults to
+    authorization = "either"       # optional: base64 | plain | either (default: per version)
 
     [[locations]]
     id = "LOC-0001"
@@ -47,6 +48,7 @@ from typing import Any
 from ...party import PartyId
 from ...types import CiString
 from ..topology import ChargePoint, Evse, Location
+from .authorization_header import ENCODINGS
 
 __all__ = [
     "Behaviour",
@@ -84,13 +86,18 @@ class Car(str, Enum):
 
 @dataclass(frozen=True)
 class Partner:
-    """An eMSP (or hub) that may call us: its credentials, roles and callback hosts."""
+    """An eMSP (or hub) that may call us: its credentials, roles and callback hosts.
+
+    ``authorization`` is ``base64``, ``plain`` or ``either``, or None for each version's
+    default (:mod:`.authorization_header`, ``commands.authorization-encoding``).
+    """
 
     name: str
     token: str
     callback_token: str
     roles: tuple[PartyId, ...]
     response_url_hosts: frozenset[str]
+    authorization: str | None = None
 
     def allows_host(self, host: str | None) -> bool:
         """Is *host* one we may POST CommandResults to for this partner? (case ignored)"""
@@ -167,6 +174,7 @@ def parse_config(raw: Mapping[str, Any]) -> CpoConfig:
                 response_url_hosts=frozenset(
                     _text(h, f"{where}/response_url_hosts/{j}").lower() for j, h in enumerate(hosts)
                 ),
+                authorization=_choice(p, "authorization", where, ENCODINGS),
             )
         )
     if not partners:
@@ -263,6 +271,16 @@ def _number(raw: Mapping[str, Any], key: str, where: str, *, default: float, int
     if isinstance(value, bool) or not ok or value <= 0:
         kind = "a positive integer" if integer else "a positive number"
         raise ConfigError(f"{where}/{key}: must be {kind}, got {value!r}")
+    return value
+
+
+def _choice(raw: Mapping[str, Any], key: str, where: str, allowed: tuple[str, ...]) -> str | None:
+    """An optional key whose value is one of *allowed*; None when absent."""
+    if key not in raw:
+        return None
+    value = raw[key]
+    if value not in allowed:
+        raise ConfigError(f"{where}/{key}: {value!r} is not one of {', '.join(allowed)}")
     return value
 
 

@@ -1,12 +1,21 @@
 """The reference CPO as a FastAPI app: HTTP in, :class:`~.cpo_service.CpoService` calls, HTTP out.
 
-Endpoints, under ``/ocpi/cpo/2.2.1/``:
+Endpoints:
 
-* ``POST commands/{command}``: START_SESSION and STOP_SESSION; the other commands answer
-  NOT_SUPPORTED;
+* ``GET /ocpi/versions`` and ``GET /ocpi/cpo/{version}``: the Versions module (the version
+  list and each version's details, :mod:`.versions_module`), without routing headers, which
+  the spec says SHALL NOT be used for it; a version not served gets HTTP 404 with status 3002;
+* ``POST /ocpi/cpo/{version}/commands/{command}`` for 2.1.1, 2.2, 2.2.1 and 2.3.0:
+  START_SESSION and STOP_SESSION; the other commands answer NOT_SUPPORTED;
+
+and under ``/ocpi/cpo/2.2.1/`` only:
+
 * ``GET|PUT|PATCH tokens/{country_code}/{party_id}/{uid}[?type=]``: the Tokens receiver;
 * ``GET sessions`` and ``GET cdrs``: the Sessions and CDRs senders, paginated
   (``X-Total-Count``, ``X-Limit``, ``Link: <...>; rel="next"``), only the caller's Tokens.
+
+Each commands route is registered for its own version, the 2.2.1 one first, so the version
+costs nothing per request. 2.1.1 answers carry no OCPI-from/to headers (2.1.1 has none).
 
 And one outside OCPI, for the simulation: ``POST /simulator/charge-points/{id}/authorize``
 with a Token body, as if a driver presented it at that Charge Point; it answers whether the
@@ -20,6 +29,7 @@ echoed ``X-Request-ID`` / ``X-Correlation-ID`` and the routing headers of the re
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -34,12 +44,18 @@ from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ...types import DateTime
+from ...versions import DEFAULT_VERSION, VERSIONS
 from .config import CpoConfig
 from .cpo_service import Caller, CpoService, Refusal, Reply
+from .versions_module import VERSIONS_PATH, module_base
 
-__all__ = ["BASE", "create_cpo_app", "envelope"]
+__all__ = ["BASE", "VERSIONS_PATH", "create_cpo_app", "envelope"]
 
-BASE = "/ocpi/cpo/2.2.1"
+#: The 2.2.1 modules' base path (commands, tokens, sessions, cdrs).
+BASE = module_base(DEFAULT_VERSION)
+
+#: The version segment of a path under /ocpi/cpo/ (to tell an unknown version from a bad path).
+_CPO_PATH = re.compile(r"^/ocpi/cpo/([^/]+)(?:/|$)")
 
 
 def envelope(reply: Reply, now: datetime) -> dict[str, Any]:
@@ -77,6 +93,11 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def _root(request: Request) -> str:
+    """The URL the CPO was reached at, without a trailing slash (for the Versions module)."""
+    return str(request.base_url).rstrip("/")
+
+
 def _ids(request: Request) -> tuple[str, str]:
     """The request's X-Request-ID and X-Correlation-ID; fresh ones when it sent none."""
     headers = request.headers
@@ -108,7 +129,7 @@ def create_cpo_app(
         await service.aclose()
 
     app = FastAPI(
-        title="ocpi-ref reference CPO (OCPI 2.2.1)",
+        title="ocpi-ref reference CPO (OCPI 2.1.1, 2.2, 2.2.1, 2.3.0)",
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
@@ -121,12 +142,21 @@ def create_cpo_app(
     }
 
     def respond(
-        request: Request, reply: Reply, caller: Caller | None = None, known: tuple[str, str] | None = None
+        request: Request,
+        reply: Reply,
+        caller: Caller | None = None,
+        known: tuple[str, str] | None = None,
+        routing: bool = True,
     ) -> Response:
-        """The HTTP response for *reply*; *known* are the request's ids when already read."""
+        """The HTTP response for *reply*; *known* are the request's ids when already read.
+
+        Routing headers only with *routing* (not in 2.1.1, not for the Versions module).
+        """
         request_id, correlation_id = known or _ids(request)
-        headers = {"X-Request-ID": request_id, "X-Correlation-ID": correlation_id, **from_us}
-        if caller is not None and caller.from_party is not None:
+        headers = {"X-Request-ID": request_id, "X-Correlation-ID": correlation_id}
+        if routing:
+            headers.update(from_us)
+        if routing and caller is not None and caller.from_party is not None:
             headers["OCPI-to-country-code"] = str(caller.from_party.country_code)
             headers["OCPI-to-party-id"] = str(caller.from_party.party_id)
         if reply.page is not None:
@@ -151,25 +181,55 @@ def create_cpo_app(
             background=background,
         )
 
-    def caller_of(request: Request) -> Caller:
+    def caller_of(request: Request, version: str | None = DEFAULT_VERSION, routing: bool = True) -> Caller:
         h = request.headers
         return service.authenticate(
-            h.get("authorization"), h.get("ocpi-from-country-code"), h.get("ocpi-from-party-id")
+            h.get("authorization"),
+            h.get("ocpi-from-country-code"),
+            h.get("ocpi-from-party-id"),
+            version,
+            routing=routing,
         )
 
     async def with_body(
-        request: Request, handle: Callable[[Caller, bytes], Reply], known: tuple[str, str] | None = None
+        request: Request,
+        handle: Callable[[Caller, bytes], Reply],
+        known: tuple[str, str] | None = None,
+        version: str = DEFAULT_VERSION,
     ) -> Response:
         known = known or _ids(request)
+        routing = version != "2.1.1"
         try:
-            caller = caller_of(request)
+            caller = caller_of(request, version)
         except Refusal as refusal:
-            return respond(request, refusal.reply, known=known)
+            return respond(request, refusal.reply, known=known, routing=routing)
         try:
             body = await _read_body(request, config.max_body_bytes)
         except _TooLarge as exc:
-            return respond(request, service.too_large(exc.size), caller, known)
-        return respond(request, handle(caller, body), caller, known)
+            return respond(request, service.too_large(exc.size), caller, known, routing)
+        return respond(request, handle(caller, body), caller, known, routing)
+
+    def command_route(version: str) -> Callable[[str, Request], Any]:
+        """The commands endpoint of one version other than 2.2.1."""
+
+        async def command(command: str, request: Request) -> Response:
+            known = _ids(request)
+            return await with_body(
+                request,
+                lambda caller, body: service.command(command, body, caller, known[1], version),
+                known,
+                version,
+            )
+
+        return command
+
+    def versions_reply(request: Request, version: str | None, handle: Callable[[], Reply]) -> Response:
+        """A Versions module answer: credentials needed, routing headers neither read nor sent."""
+        try:
+            caller_of(request, version, routing=False)
+        except Refusal as refusal:
+            return respond(request, refusal.reply, routing=False)
+        return respond(request, handle(), routing=False)
 
     async def without_body(request: Request, handle: Callable[[Caller], Reply]) -> Response:
         known = _ids(request)
@@ -185,6 +245,12 @@ def create_cpo_app(
         return await with_body(
             request, lambda caller, body: service.command(command, body, caller, known[1]), known
         )
+
+    for other in VERSIONS:
+        if other != DEFAULT_VERSION:
+            app.add_api_route(
+                module_base(other) + "/commands/{command}", command_route(other), methods=["POST"]
+            )
 
     token_path = BASE + "/tokens/{country_code}/{party_id}/{uid}"
 
@@ -221,6 +287,16 @@ def create_cpo_app(
         q = dict(request.query_params)
         return await without_body(request, lambda caller: service.list_cdrs(caller, q))
 
+    @app.get(VERSIONS_PATH)
+    async def versions(request: Request) -> Response:
+        return versions_reply(request, None, lambda: service.versions(_root(request)))
+
+    @app.get("/ocpi/cpo/{version}")
+    async def details(version: str, request: Request) -> Response:
+        if version not in VERSIONS:  # like any unknown path: answered before credentials
+            return respond(request, service.unsupported_version(version), routing=False)
+        return versions_reply(request, version, lambda: service.version_details(_root(request), version))
+
     @app.post("/simulator/charge-points/{charge_point_id}/authorize")
     async def authorize(charge_point_id: str, request: Request) -> Response:
         try:
@@ -231,6 +307,9 @@ def create_cpo_app(
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        under = _CPO_PATH.match(request.url.path)
+        if exc.status_code == 404 and under is not None and under.group(1) not in VERSIONS:
+            return respond(request, service.unsupported_version(under.group(1)), routing=False)
         reply = Reply(exc.status_code, 2000, message=f"{request.method} {request.url.path}: {exc.detail}")
         return respond(request, reply)
 

@@ -12,10 +12,12 @@ The choices, each with its rule (the StartSession rows come from
 situation                                            HTTP   status  data.result      rule
 ===================================================  =====  ======  ===============  ===========================================
 no, malformed or unknown ``Authorization: Token``    401    2000    (none)           commands.credentials-required
+token encoded otherwise than version/partner allow   401    2000    (none)           commands.authorization-encoding
 OCPI-from-* not a role of the credentials            403    2000    (none)           commands.from-headers-match-credentials
 body over ``max_body_bytes``                         413    2000    (none)           commands.body-size-limit
 body is not JSON                                     400    2001    (none)           json.syntax
-unknown command name in the path                     404    2000    (none)           commands.other-commands-not-supported
+unknown command name in the path (not 2.3.0)         404    2000    (none)           commands.other-commands-not-supported
+unknown command name in the path, OCPI 2.3.0         200    1000    NOT_SUPPORTED    type.open-enum
 RESERVE_NOW, CANCEL_RESERVATION, UNLOCK_CONNECTOR    200    1000    NOT_SUPPORTED    commands.other-commands-not-supported
 StartSession breaks the field table or a type        200    2001    REJECTED         the finding's rule (all listed)
 Token owned by a party not among the caller's roles  200    2001    REJECTED         start-session.own-tokens-only
@@ -23,6 +25,7 @@ response_url host not allowed for this partner       200    2001    REJECTED    
 unknown Location                                     200    2003    REJECTED         start-session.location-of-receiver
 unknown EVSE or connector                            200    2003    REJECTED         start-session.location-of-receiver
 EVSE requires connector_id, none given               200    2001    REJECTED         start-session.connector-required-by-evse
+same EVSE, OCPI 2.1.1 or 2.2 (no connector_id)       200    1000    NOT_SUPPORTED    start-session.connector-required-by-evse
 no evse_uid and no Charge Point can choose           200    1000    NOT_SUPPORTED    start-session.evse-optional
 StartSession otherwise                               200    1000    ACCEPTED         start-session.cpo-no-validity-check
 StopSession invalid / response_url not allowed       200    2001    REJECTED         the finding's rule
@@ -33,23 +36,50 @@ StopSession otherwise                                200    1000    ACCEPTED
 Tokens GET of a Token never pushed                   404    2004    (none)           start-session.unknown-token-not-stored
 ===================================================  =====  ======  ===============  ===========================================
 
-After an ACCEPTED CommandResponse, and only then, one CommandResult is POSTed to
-response_url (``commands.result-after-accepted``):
+After an ACCEPTED CommandResponse, and only then, one asynchronous answer is POSTed to
+response_url (``commands.result-after-accepted``): a CommandResult in 2.2 and later; in 2.1.1,
+which has no CommandResult, a CommandResponse again, with the result mapped onto 2.1.1's
+CommandResponseType:
 
-==============================================  =================  ======================================
-the Charge Point                                CommandResult      rule
-==============================================  =================  ======================================
-accepts (car plugs in: a Session follows)       ACCEPTED           commands.result-from-charge-point
-accepts, no car ever plugs in (no Session)      ACCEPTED           commands.accepted-without-car
-refuses the remote start                        FAILED             commands.result-from-charge-point
-answers that the EVSE is occupied               EVSE_OCCUPIED      commands.result-from-charge-point
-answers that the EVSE is faulted                EVSE_INOPERATIVE   commands.result-from-charge-point
-stays silent past ``charge_point_deadline``     TIMEOUT            commands.timeout-when-silent
-==============================================  =================  ======================================
+==============================================  =================  ===============  ======================================
+the Charge Point                                CommandResult      2.1.1 result     rule
+==============================================  =================  ===============  ======================================
+accepts (car plugs in: a Session follows)       ACCEPTED           ACCEPTED         commands.result-from-charge-point
+accepts, no car ever plugs in (no Session)      ACCEPTED           ACCEPTED         commands.accepted-without-car
+refuses the remote start                        FAILED             REJECTED         commands.result-from-charge-point
+answers that the EVSE is occupied               EVSE_OCCUPIED      REJECTED         commands.result-from-charge-point
+answers that the EVSE is faulted                EVSE_INOPERATIVE   REJECTED         commands.result-from-charge-point
+stays silent past ``charge_point_deadline``     TIMEOUT            TIMEOUT          commands.timeout-when-silent
+==============================================  =================  ===============  ======================================
 
-The POST is a bare CommandResult with the partner's ``callback_token``
-(``commands.result-bare-body``); a failed POST is logged and never retried
+2.1.1's CommandResponseType has no FAILED, EVSE_OCCUPIED or EVSE_INOPERATIVE: the Charge Point
+did not do what was asked, which 2.1.1 can only say as REJECTED (its message field does not
+exist either, so the reason is only in the CPO's log). TIMEOUT is still a CommandResponseType
+in 2.1.1.
+
+The POST is a bare body with the partner's ``callback_token`` (``commands.result-bare-body``):
+in 2.2 and later a CommandResult; in 2.1.1 the object ``{"result": ...}``, the shape the 2.1.1
+revision d2 settled on, although a 2.1.1 reader must also take a bare string
+(``commands.v211-response-either-shape``). A failed POST is logged and never retried
 (``commands.no-retry``); redirects are not followed.
+
+Versions (the path's ``{version}``; Tokens, Sessions and CDRs are served for 2.2.1 only, see
+:mod:`.versions_module`): every command is checked with its version's model and rules.
+2.1.1 requests and answers carry no OCPI-from/to routing headers (2.1.1 has none; OCPI-from
+headers on a 2.1.1 request are ignored), and a 2.1.1 StartSession's Token is owned by the
+caller: the first role of its credentials is written into the Session. An accepted StartSession
+of another version becomes a 2.2.1 one for the Session and CDR
+(:func:`ocpi_ref.convert_start_session`), built from the fields the version defines only, so an
+unknown ``connector_id`` or Token ``country_code`` cannot pick the connector or the owner.
+Whatever that conversion cannot hold (a 2.3.0 EMAID Token or an unlisted TokenType becomes
+OTHER at the 2.2.1 Sessions and CDRs endpoints) is logged as a warning with its rule
+(``convert.value-replaced``), never dropped silently. X-Request-ID and X-Correlation-ID are
+echoed and sent in every version (2.1.1 clients ignore them; they help tracing).
+
+The ``Authorization`` header is read as :mod:`.authorization_header` says: per version a
+default (2.1.1 plain, 2.2 either, 2.2.1 and 2.3.0 Base64), replaced by the partner's
+``authorization`` setting; the CPO's own POSTs encode the ``callback_token`` the same way
+(``commands.authorization-encoding``).
 
 The POSTs run in the same event loop as the answers, so their CPU cost per request counts
 against the CPO's throughput: the service's own client is aiohttp, several times cheaper per
@@ -60,28 +90,28 @@ transports) is used as given instead, with the same headers, timeout and failure
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 import hmac
 import logging
 import re
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
 import httpx
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
+from ...convert import convert_start_session
 from ...errors import findings_from_error
 from ...findings import Finding, Severity
 from ...jsondoc import json_type_name, load
 from ...party import PartyId
 from ...rules.commands import (
     ACCEPTED_WITHOUT_CAR,
+    AUTHORIZATION_ENCODING,
     BODY_SIZE_LIMIT,
     CREDENTIALS_REQUIRED,
     FROM_HEADERS_MATCH_CREDENTIALS,
@@ -92,22 +122,29 @@ from ...rules.commands import (
 )
 from ...rules.json import SYNTAX
 from ...rules.start_session import UNKNOWN_TOKEN_NOT_STORED
-from ...rules.types import JSON_TYPE
+from ...rules.types import JSON_TYPE, OPEN_ENUM
 from ...types import DATETIME_PATTERN, CiString, DateTime
+from ...v2_1_1 import CommandResponse as CommandResponse211
+from ...v2_1_1 import CommandResponseType as CommandResponseType211
+from ...v2_1_1 import StopSession as StopSession211
+from ...versions import DEFAULT_VERSION, VERSIONS, spec
 from ..authorization import AuthorizationWindow
 from ..cpo import Decision, decide_start_session
-from ..enums import CommandResponseType, CommandResultType, CommandType, TokenType
-from ..models import CommandResponse, CommandResult, DisplayText, StopSession, Token
+from ..enums import CommandResponseType, CommandResultType, TokenType
+from ..models import CommandResponse, CommandResult, DisplayText, StartSession, StopSession, Token
 from ..tokens import TokenStore
+from .authorization_header import accepted_encoding, decode_base64, header, sent_encoding
 from .chargepoint import Answer, SimulatedChargePoint
 from .config import CpoConfig, Partner
 from .sessions import Page, SessionStore
+from .versions_module import version_details, version_list
 
 __all__ = ["Caller", "CpoService", "Delivery", "Refusal", "Reply"]
 
 log = logging.getLogger("ocpi_ref.service.cpo")
 
 OK, CLIENT_ERROR, INVALID, UNKNOWN_LOCATION, UNKNOWN_TOKEN = 1000, 2000, 2001, 2003, 2004
+UNSUPPORTED_VERSION = 3002
 
 #: The Charge Point's answer and the CommandResult it becomes (commands.result-from-charge-point).
 RESULT_BY_ANSWER = {
@@ -115,6 +152,30 @@ RESULT_BY_ANSWER = {
     Answer.REJECTED: CommandResultType.FAILED,
     Answer.OCCUPIED: CommandResultType.EVSE_OCCUPIED,
     Answer.FAULTED: CommandResultType.EVSE_INOPERATIVE,
+}
+
+#: The CommandResult as OCPI 2.1.1's CommandResponseType (the table in this module's docstring).
+V211_RESULT = {
+    CommandResultType.ACCEPTED: CommandResponseType211.ACCEPTED,
+    CommandResultType.FAILED: CommandResponseType211.REJECTED,
+    CommandResultType.EVSE_OCCUPIED: CommandResponseType211.REJECTED,
+    CommandResultType.EVSE_INOPERATIVE: CommandResponseType211.REJECTED,
+    CommandResultType.TIMEOUT: CommandResponseType211.TIMEOUT,
+}
+
+#: Each version's command names (its CommandType), for a dict lookup per request.
+COMMANDS: dict[str, frozenset[str]] = {
+    v: frozenset(c.value for c in spec(v).enums["CommandType"]) for v in VERSIONS
+}
+
+#: The StopSession model of each version (2.2, 2.2.1 and 2.3.0 share one table).
+_STOP_SESSION: dict[str, type[BaseModel]] = {v: StopSession for v in VERSIONS} | {"2.1.1": StopSession211}
+
+#: What a client is told to send, by the accepted encoding (the 401 message).
+_HINT = {
+    "plain": "<your credentials token>",
+    "base64": "<Base64 of your credentials token>",
+    "either": "<your credentials token, plain or Base64-encoded>",
 }
 
 #: The message of each START_SESSION CommandResult ({cp}: Charge Point id, {evse}: EVSE uid).
@@ -180,7 +241,11 @@ class Caller:
 
 @dataclass(frozen=True)
 class Delivery:
-    """One CommandResult POST the CPO made (or tried): kept so tests and the book can see it."""
+    """One asynchronous answer the CPO POSTed (or tried): kept so tests and the book can see it.
+
+    ``result`` is what the Charge Point's answer became as a CommandResult; in ``version``
+    2.1.1 the body carried its mapping onto 2.1.1's CommandResponseType instead.
+    """
 
     command: str
     response_url: str
@@ -188,10 +253,37 @@ class Delivery:
     request_id: str
     http_status: int | None
     error: str | None = None
+    version: str = DEFAULT_VERSION
 
     @property
     def delivered(self) -> bool:
         return self.http_status is not None and 200 <= self.http_status < 300
+
+
+@dataclass(frozen=True)
+class _Accepting:
+    """The partners whose token may arrive Base64-encoded, and those whose may arrive plain."""
+
+    base64: tuple[Partner, ...]
+    plain: tuple[Partner, ...]
+
+
+def _accepting(partners: tuple[Partner, ...], version: str | None) -> _Accepting:
+    modes = [(p, accepted_encoding(version, p.authorization)) for p in partners]
+    return _Accepting(
+        tuple(p for p, mode in modes if mode != "plain"),
+        tuple(p for p, mode in modes if mode != "base64"),
+    )
+
+
+def _match(partners: tuple[Partner, ...], token: str) -> Partner | None:
+    """The partner whose token is *token*; every one is compared, in constant time each."""
+    found = None
+    wanted = token.encode()
+    for partner in partners:
+        if hmac.compare_digest(partner.token.encode(), wanted):
+            found = partner
+    return found
 
 
 def _finding_text(findings: list[Finding] | tuple[Finding, ...]) -> str:
@@ -202,8 +294,25 @@ def _display(text: str) -> list[DisplayText]:
     return [DisplayText(language="en", text=text[:512])]
 
 
-def _basic_token_header(token: str) -> str:
-    return "Token " + base64.b64encode(token.encode("utf-8")).decode("ascii")
+def _declared_only(model: BaseModel) -> dict[str, Any]:
+    """*model* as JSON without the fields its version does not define, at every level.
+
+    A conversion carries unknown fields along; a 2.1.1 Token's unknown ``country_code`` would
+    then become the 2.2.1 owner, and a 2.2 ``connector_id`` a real one. Only declared fields
+    go into the Session, so neither can.
+    """
+    doc = model.model_dump(mode="json")
+    _strip_extras(model, doc)
+    return doc
+
+
+def _strip_extras(model: BaseModel, doc: dict[str, Any]) -> None:
+    for name in model.__pydantic_extra__ or ():
+        doc.pop(name, None)
+    for name in type(model).model_fields:
+        value = getattr(model, name, None)
+        if isinstance(value, BaseModel) and isinstance(doc.get(name), dict):
+            _strip_extras(value, doc[name])
 
 
 class _NotSent(Exception):
@@ -269,6 +378,16 @@ class CpoService:
             for loc in self.config.locations
             for cp in loc.charge_points
         }
+        # Per version (None: the version list), who may send its token which way.
+        self._accepting: dict[str | None, _Accepting] = {
+            v: _accepting(self.config.partners, v) for v in (*VERSIONS, None)
+        }
+        # The Authorization header of our own POSTs, per partner token and version.
+        self._callback_auth: dict[tuple[str, str], str] = {
+            (p.token, v): header(p.callback_token, sent_encoding(v, p.authorization))
+            for p in self.config.partners
+            for v in VERSIONS
+        }
         self._tasks: set[asyncio.Task[None]] = set()
         self._delivering: asyncio.Semaphore | None = None
         self._session: aiohttp.ClientSession | None = None
@@ -280,20 +399,25 @@ class CpoService:
     # ------------------------------------------------------------------ credentials
 
     def authenticate(
-        self, authorization: str | None, from_country_code: str | None, from_party_id: str | None
+        self,
+        authorization: str | None,
+        from_country_code: str | None,
+        from_party_id: str | None,
+        version: str | None = DEFAULT_VERSION,
+        *,
+        routing: bool = True,
     ) -> Caller:
-        """The caller behind the ``Authorization`` and ``OCPI-from-*`` headers, or a Refusal."""
-        partner = self._partner(authorization)
+        """The caller behind the ``Authorization`` and ``OCPI-from-*`` headers, or a Refusal.
+
+        *version* picks the accepted encodings (None: the Versions module's version list).
+        OCPI-from headers are read only where they exist: not in 2.1.1, and not with
+        *routing* false (the Versions module, where the spec says they SHALL NOT be used).
+        """
+        partner = self._partner(authorization, version)
         if partner is None:
-            raise Refusal(
-                Reply(
-                    401,
-                    CLIENT_ERROR,
-                    message="missing or unknown credentials: send 'Authorization: Token <base64 "
-                    f"of your credentials token>' [{CREDENTIALS_REQUIRED.id}]",
-                    rule=CREDENTIALS_REQUIRED.id,
-                )
-            )
+            raise Refusal(self._unauthorized(version))
+        if not routing or version == "2.1.1":
+            return Caller(partner, partner.roles)
         if from_country_code is None and from_party_id is None:
             return Caller(partner, partner.roles)
         if not from_country_code or not from_party_id:
@@ -310,21 +434,39 @@ class CpoService:
             )
         return Caller(partner, (claimed,), claimed)
 
-    def _partner(self, authorization: str | None) -> Partner | None:
+    def _partner(self, authorization: str | None, version: str | None) -> Partner | None:
+        """The partner whose token the header carries, in an encoding it may use in *version*.
+
+        The Base64 decoding is tried first, then the raw value; nothing is trimmed, so a token
+        encoded with a trailing newline matches neither (commands.authorization-encoding).
+        """
         if not authorization:
             return None
         scheme, _, value = authorization.partition(" ")
         if scheme != "Token" or not value or " " in value:
             return None
-        try:
-            token = base64.b64decode(value, validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError, ValueError):
-            return None
+        table = self._accepting[version]
         found = None
-        for partner in self.config.partners:
-            if hmac.compare_digest(partner.token.encode(), token.encode()):
-                found = partner
+        if table.base64:
+            token = decode_base64(value)
+            if token is not None:
+                found = _match(table.base64, token)
+        if found is None and table.plain:
+            found = _match(table.plain, value)
         return found
+
+    @staticmethod
+    def _unauthorized(version: str | None) -> Reply:
+        expected = _HINT[accepted_encoding(version, None)]
+        where = f"OCPI {version}" if version is not None else "the version list"
+        return Reply(
+            401,
+            CLIENT_ERROR,
+            message=f"missing or unknown credentials: {where} expects 'Authorization: Token "
+            f"{expected}' unless agreed otherwise [{CREDENTIALS_REQUIRED.id}] "
+            f"(encoding: {AUTHORIZATION_ENCODING.id})",
+            rule=CREDENTIALS_REQUIRED.id,
+        )
 
     @staticmethod
     def _spoof(partner: Partner, why: str) -> Refusal:
@@ -344,32 +486,73 @@ class CpoService:
             rule=BODY_SIZE_LIMIT.id,
         )
 
+    # ------------------------------------------------------------------ versions module
+
+    @staticmethod
+    def versions(root: str) -> Reply:
+        """``GET /ocpi/versions``: every version with the URL of its details."""
+        return Reply(data=version_list(root))
+
+    @staticmethod
+    def version_details(root: str, version: str) -> Reply:
+        """``GET /ocpi/cpo/{version}``: the modules served in a known *version*."""
+        return Reply(data=version_details(root, version))
+
+    @staticmethod
+    def unsupported_version(version: str) -> Reply:
+        """HTTP 404 with status 3002 for a version this CPO does not serve.
+
+        404 because there is no such resource; 3002 (unsupported version) because it is the
+        one status code that tells the client why, so it can pick another from the list.
+        """
+        return Reply(
+            404,
+            UNSUPPORTED_VERSION,
+            message=f"OCPI version {version!r} is not supported here; supported: "
+            f"{', '.join(VERSIONS)} (see GET /ocpi/versions)",
+        )
+
     # ------------------------------------------------------------------ commands
 
-    def command(self, command: str, body: bytes, caller: Caller, correlation_id: str) -> Reply:
-        """Answer ``POST commands/{command}``."""
-        try:
-            kind = CommandType(command)
-        except ValueError:
-            return Reply(
-                404,
-                CLIENT_ERROR,
-                message=f"no such command {command!r}; OCPI 2.2.1 commands are "
-                f"{', '.join(c.value for c in CommandType)}",
-                rule=OTHER_COMMANDS_NOT_SUPPORTED.id,
-            )
-        if kind is CommandType.START_SESSION:
-            return self.start_session(body, caller, correlation_id)
-        if kind is CommandType.STOP_SESSION:
-            return self.stop_session(body, caller, correlation_id)
+    def command(
+        self, command: str, body: bytes, caller: Caller, correlation_id: str, version: str = DEFAULT_VERSION
+    ) -> Reply:
+        """Answer ``POST commands/{command}`` of OCPI *version*."""
+        if command not in COMMANDS[version]:
+            return self._unknown_command(command, body, version)
+        if command == "START_SESSION":
+            return self.start_session(body, caller, correlation_id, version)
+        if command == "STOP_SESSION":
+            return self.stop_session(body, caller, correlation_id, version)
+        message = f"{command} is not implemented by this reference CPO"
+        return self._not_supported(body, message, OTHER_COMMANDS_NOT_SUPPORTED.id, version)
+
+    def _not_supported(self, body: bytes, message: str, rule: str, version: str) -> Reply:
+        """NOT_SUPPORTED in an envelope for a well-formed body; HTTP 400 when it is not JSON."""
         loaded = load(body)
         if SYNTAX.id in {f.rule for f in loaded.findings}:
             return self._not_json(loaded.findings)
-        return self._response(
-            CommandResponseType.NOT_SUPPORTED,
-            OK,
-            f"{kind.value} is not implemented by this reference CPO",
-            OTHER_COMMANDS_NOT_SUPPORTED.id,
+        return self._response(CommandResponseType.NOT_SUPPORTED, OK, message, rule, version=version)
+
+    def _unknown_command(self, command: str, body: bytes, version: str) -> Reply:
+        """A name outside the version's CommandType: HTTP 404, but NOT_SUPPORTED in 2.3.0.
+
+        2.3.0 makes CommandType an OpenEnum, so a name it does not list is a valid value this
+        CPO does not support (``type.open-enum``); in the other versions the path names no
+        command at all.
+        """
+        if "CommandType" in spec(version).open_enums:
+            message = (
+                f"{command} is not a command this reference CPO knows; CommandType is an "
+                f"OpenEnum in OCPI {version} [{OPEN_ENUM.id}]"
+            )
+            return self._not_supported(body, message, OPEN_ENUM.id, version)
+        known = ", ".join(sorted(COMMANDS[version]))
+        return Reply(
+            404,
+            CLIENT_ERROR,
+            message=f"no such command {command!r}; OCPI {version} commands are {known}",
+            rule=OTHER_COMMANDS_NOT_SUPPORTED.id,
         )
 
     def _response(
@@ -379,7 +562,11 @@ class CpoService:
         message: str,
         rule: str | None = None,
         after: Callable[[], Awaitable[None]] | None = None,
+        version: str = DEFAULT_VERSION,
     ) -> Reply:
+        """The CommandResponse reply; in 2.1.1 ``{"result": ...}`` only (no timeout, no message)."""
+        if version == "2.1.1":
+            return Reply(200, status, {"result": result.value}, message, rule, after)
         data = CommandResponse(
             result=result, timeout=self.config.command_timeout, message=_display(message)
         ).model_dump(mode="json")
@@ -397,49 +584,98 @@ class CpoService:
 
         return allowed
 
-    def start_session(self, body: bytes, caller: Caller, correlation_id: str) -> Reply:
+    def start_session(
+        self, body: bytes, caller: Caller, correlation_id: str, version: str = DEFAULT_VERSION
+    ) -> Reply:
         """Answer a START_SESSION; after ACCEPTED, start the Charge Point and report its answer."""
         decision = decide_start_session(
             body,
             sender=caller.roles,
             locations=self.config.locations,
             response_url_allowed=self._url_allowed(caller.partner),
+            version=version,
         )
         if decision.report is not None and SYNTAX.id in decision.report.rules:
             return self._not_json(decision.report.findings)
         after = None
         if decision.accepted:
+            if version != DEFAULT_VERSION:
+                internal = self._as_2_2_1(decision, caller)
+                if isinstance(internal, Reply):
+                    return internal
+                decision = internal
             # The clock starts when the StartSession is received (start-session.ocpp-rfid-15-minutes).
             assert decision.start_session is not None and decision.charge_point is not None
             self.window.record_start_session(decision.start_session.token, decision.charge_point.id)
+            accepted = decision
 
             async def after() -> None:
-                self._spawn(self._run_start(decision, caller, correlation_id))
+                self._spawn(self._run_start(accepted, caller, correlation_id, version))
 
         return self._response(
-            decision.result, decision.status_code, decision.message, decision.rule, after
+            decision.result, decision.status_code, decision.message, decision.rule, after, version
         )
 
-    def stop_session(self, body: bytes, caller: Caller, correlation_id: str) -> Reply:
+    def _as_2_2_1(self, decision: Decision, caller: Caller) -> Decision | Reply:
+        """The accepted *decision* with its StartSession as OCPI 2.2.1, for the Session and CDR.
+
+        A 2.1.1 Token gets the caller's first role as owner. Every loss is logged with its
+        rule; a StartSession that cannot be converted at all is refused with its findings.
+        """
+        version = decision.version
+        owner = caller.roles[0] if version == "2.1.1" else None
+        done = convert_start_session(
+            _declared_only(decision.start_session), version, DEFAULT_VERSION, owner=owner
+        )
+        if done.document is None:
+            errors = [f for f in done.findings if f.severity is Severity.ERROR]
+            return self._response(
+                CommandResponseType.REJECTED,
+                INVALID,
+                _finding_text(errors),
+                errors[0].rule if errors else None,
+                version=version,
+            )
+        for loss in done.losses:
+            log.warning(
+                "partner %s: accepted an OCPI %s StartSession whose Session and CDR, at the "
+                "2.2.1 Sessions and CDRs endpoints, cannot hold all of it: %s",
+                caller.partner.name,
+                version,
+                loss,
+            )
+        return replace(decision, start_session=StartSession.model_validate(done.document))
+
+    def stop_session(
+        self, body: bytes, caller: Caller, correlation_id: str, version: str = DEFAULT_VERSION
+    ) -> Reply:
         """Answer a STOP_SESSION; after ACCEPTED, stop the session and write its CDR."""
         loaded = load(body)
         if SYNTAX.id in {f.rule for f in loaded.findings}:
             return self._not_json(loaded.findings)
         if not loaded.usable:
-            return self._response(CommandResponseType.REJECTED, INVALID, _finding_text(loaded.findings))
+            return self._response(
+                CommandResponseType.REJECTED, INVALID, _finding_text(loaded.findings), version=version
+            )
         if not isinstance(loaded.value, Mapping):
             msg = f"/: a StopSession is a JSON object, got {json_type_name(loaded.value)} [{JSON_TYPE.id}]"
-            return self._response(CommandResponseType.REJECTED, INVALID, msg, JSON_TYPE.id)
+            return self._response(CommandResponseType.REJECTED, INVALID, msg, JSON_TYPE.id, version=version)
+        model = _STOP_SESSION[version]
         try:
-            stop = StopSession.model_validate(loaded.value)
+            stop = model.model_validate(loaded.value)
         except ValidationError as exc:
-            found = list(findings_from_error(StopSession, exc))
+            found = list(findings_from_error(model, exc))
             return self._response(
                 CommandResponseType.REJECTED,
                 INVALID,
                 _finding_text(found),
                 found[0].rule if found else None,
+                version=version,
             )
+        return self._stop_checked(stop, caller, correlation_id, version)
+
+    def _stop_checked(self, stop: Any, caller: Caller, correlation_id: str, version: str) -> Reply:
+        """The StopSession is valid: may this caller stop that session?"""
         if not self._url_allowed(caller.partner)(stop.response_url):
             host = urlsplit(stop.response_url).hostname
             return self._response(
@@ -447,28 +683,33 @@ class CpoService:
                 INVALID,
                 f"response_url host {host!r} is not one this CPO may call",
                 RESPONSE_URL_ALLOWED.id,
+                version=version,
             )
         session = self.sessions.get(stop.session_id)
         if session is None:
             return self._response(
-                CommandResponseType.UNKNOWN_SESSION, OK, f"no session {stop.session_id}"
+                CommandResponseType.UNKNOWN_SESSION, OK, f"no session {stop.session_id}", version=version
             )
         if session.owner not in caller.roles:
             return self._response(
                 CommandResponseType.REJECTED,
                 OK,
                 f"session {session.id} is not a session of your Tokens",
+                version=version,
             )
         if session.status != "ACTIVE":
             return self._response(
-                CommandResponseType.REJECTED, OK, f"session {session.id} is already {session.status}"
+                CommandResponseType.REJECTED,
+                OK,
+                f"session {session.id} is already {session.status}",
+                version=version,
             )
 
         async def after() -> None:
-            self._spawn(self._run_stop(stop, session.id, caller, correlation_id))
+            self._spawn(self._run_stop(stop, session.id, caller, correlation_id, version))
 
         return self._response(
-            CommandResponseType.ACCEPTED, OK, f"stopping session {session.id}", after=after
+            CommandResponseType.ACCEPTED, OK, f"stopping session {session.id}", after=after, version=version
         )
 
     # ------------------------------------------------------------------ async results
@@ -507,7 +748,13 @@ class CpoService:
             return CommandResultType.TIMEOUT, TIMEOUT_WHEN_SILENT.id
         return RESULT_BY_ANSWER[answer], RESULT_FROM_CHARGE_POINT.id
 
-    async def _run_start(self, decision: Decision, caller: Caller, correlation_id: str) -> None:
+    async def _run_start(
+        self, decision: Decision, caller: Caller, correlation_id: str, version: str = DEFAULT_VERSION
+    ) -> None:
+        """Ask the Charge Point, report its answer, and make the Session when a car plugs in.
+
+        *decision* holds the StartSession as OCPI 2.2.1 (converted when *version* differs).
+        """
         start, cp = decision.start_session, decision.charge_point
         assert start is not None and cp is not None
         sim = self.charge_points[CiString(cp.id)]
@@ -517,7 +764,7 @@ class CpoService:
         text = _START_RESULT_TEXT[result].format(cp=cp.id, evse=evse.uid)
         to = caller.from_party or PartyId(start.token.country_code, start.token.party_id)
         await self._post_result(
-            "START_SESSION", start.response_url, result, text, caller.partner, to, correlation_id
+            "START_SESSION", start.response_url, result, text, caller.partner, to, correlation_id, version
         )
         if result is CommandResultType.ACCEPTED:
             if car:
@@ -531,7 +778,7 @@ class CpoService:
                 )
 
     async def _run_stop(
-        self, stop: StopSession, session_id: str, caller: Caller, correlation_id: str
+        self, stop: Any, session_id: str, caller: Caller, correlation_id: str, version: str = DEFAULT_VERSION
     ) -> None:
         session = self.sessions.get(session_id)
         assert session is not None
@@ -551,8 +798,31 @@ class CpoService:
             self.sessions.stop(session_id, self.clock())
         to = caller.from_party or session.owner
         await self._post_result(
-            "STOP_SESSION", stop.response_url, result, text, caller.partner, to, correlation_id
+            "STOP_SESSION", stop.response_url, result, text, caller.partner, to, correlation_id, version
         )
+
+    def _result_body(self, result: CommandResultType, text: str, version: str) -> bytes:
+        """A bare CommandResult; in 2.1.1 a CommandResponse object (commands.v211-response-either-shape)."""
+        if version == "2.1.1":
+            return CommandResponse211(result=V211_RESULT[result]).model_dump_json().encode()
+        return CommandResult(result=result, message=_display(text)).model_dump_json().encode()
+
+    def _result_headers(
+        self, partner: Partner, to: PartyId, correlation_id: str, request_id: str, version: str
+    ) -> dict[str, str]:
+        """Our credentials as the version and partner want them; routing headers from 2.2 on."""
+        headers = {
+            "Authorization": self._callback_auth[partner.token, version],
+            "Content-Type": "application/json",
+            "X-Request-ID": request_id,
+            "X-Correlation-ID": correlation_id,
+        }
+        if version != "2.1.1":
+            headers["OCPI-from-country-code"] = str(self.config.party.country_code)
+            headers["OCPI-from-party-id"] = str(self.config.party.party_id)
+            headers["OCPI-to-country-code"] = str(to.country_code)
+            headers["OCPI-to-party-id"] = str(to.party_id)
+        return headers
 
     async def _post_result(
         self,
@@ -563,30 +833,22 @@ class CpoService:
         partner: Partner,
         to: PartyId,
         correlation_id: str,
+        version: str = DEFAULT_VERSION,
     ) -> None:
-        """POST one bare CommandResult; on failure log it and stop (commands.no-retry)."""
-        body = CommandResult(result=result, message=_display(text)).model_dump_json()
+        """POST one bare asynchronous answer; on failure log it and stop (commands.no-retry)."""
+        body = self._result_body(result, text, version)
         request_id = self.new_request_id()
-        headers = {
-            "Authorization": _basic_token_header(partner.callback_token),
-            "Content-Type": "application/json",
-            "X-Request-ID": request_id,
-            "X-Correlation-ID": correlation_id,
-            "OCPI-from-country-code": str(self.config.party.country_code),
-            "OCPI-from-party-id": str(self.config.party.party_id),
-            "OCPI-to-country-code": str(to.country_code),
-            "OCPI-to-party-id": str(to.party_id),
-        }
+        headers = self._result_headers(partner, to, correlation_id, request_id, version)
         if self._delivering is None:
             self._delivering = asyncio.Semaphore(MAX_DELIVERIES)
         status: int | None = None
         error: str | None = None
         try:
             async with self._delivering:
-                status = await self._post(url, body.encode(), headers)
+                status = await self._post(url, body, headers)
         except _NotSent as exc:
             error = str(exc)
-        delivery = Delivery(command, url, result, request_id, status, error)
+        delivery = Delivery(command, url, result, request_id, status, error, version)
         self.deliveries.append(delivery)
         if not delivery.delivered:
             log.warning(

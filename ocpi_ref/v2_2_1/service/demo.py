@@ -16,8 +16,9 @@ LOC-0002        CP-PICKER     EVSE-PICK-1            accepts, can choose an EVSE
 LOC-0003        CP-FIXED      EVSE-FIX-1             accepts, cannot choose an EVSE
 ==============  ============  =====================  ==========================================
 
-Partners: ``TNM`` (role DE-TNM, the owner of the spec's example Tokens) and ``HUB`` (a hub
-with roles NL-ABC and NL-XYZ).
+Partners: ``TNM`` (role DE-TNM, the owner of the spec's example Tokens; the Authorization
+header as each version has it) and ``HUB`` (a hub with roles NL-ABC and NL-XYZ, whose token may
+arrive plain or Base64-encoded in every version: ``authorization = "either"``).
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def demo_config_dict(
             {"name": "TNM", "token": TNM_TOKEN, "callback_token": TNM_CALLBACK,
              "roles": ["DE-TNM"], "response_url_hosts": hosts},
             {"name": "HUB", "token": HUB_TOKEN, "callback_token": HUB_CALLBACK,
-             "roles": ["NL-ABC", "NL-XYZ"], "response_url_hosts": hosts},
+             "roles": ["NL-ABC", "NL-XYZ"], "response_url_hosts": hosts, "authorization": "either"},
         ],
         "locations": [
             {"id": "LOC-0001", "charge_points": [

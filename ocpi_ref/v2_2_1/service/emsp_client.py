@@ -2,58 +2,93 @@
 
 * :class:`EmspClient` builds each StartSession with
   :class:`~ocpi_ref.v2_2_1.emsp.EmspStarter`, so it refuses to send a Token it does not own
-  (``start-session.own-tokens-only``) and gives every request its own response_url
-  (``commands.unique-response-url``); it then POSTs it to the CPO and, after ACCEPTED, waits
-  for the CommandResult at most the ``timeout`` the CPO advertised, after which it reports
-  "no result" (``commands.no-result-after-timeout``).
-* :class:`CommandTracker` matches each CommandResult to its request by the id in the URL it
-  arrived at, and keeps every arrival, so duplicates, strays and crossed results show.
-* :func:`create_callback_app` is the eMSP's callback endpoint (FastAPI); it checks the CPO's
-  credentials when it knows them and accepts only a bare CommandResult body.
+  (``start-session.own-tokens-only``, 2.2 and later) and gives every request its own
+  response_url (``commands.unique-response-url``); it then POSTs it to the CPO and, after
+  ACCEPTED, waits for the asynchronous answer at most the ``timeout`` the CPO advertised, after
+  which it reports "no result" (``commands.no-result-after-timeout``).
+* :class:`CommandTracker` matches each asynchronous answer to its request by the id in the URL
+  it arrived at, and keeps every arrival, so duplicates, strays and crossed results show.
+* :func:`create_callback_app` is the eMSP's callback endpoint (FastAPI), one per version under
+  ``/ocpi/emsp/{version}/commands``; it checks the CPO's credentials when it knows them and
+  accepts only a bare body: a CommandResult, or in 2.1.1 a CommandResponse in either shape.
 
-The client works against any OCPI 2.2.1 CPO, not only the reference one.
+The client speaks one OCPI version (``version=``, default 2.2.1) to any CPO, not only the
+reference one. Given the CPO's Versions URL (``.../versions``) it finds the commands endpoint
+there first, as a real client does: GET the version list, GET the details of its version, take
+the ``commands`` endpoint (the RECEIVER one, from 2.2 on). Given a module base instead
+(``.../ocpi/cpo/2.2.1``) it appends the module names, as before.
+
+OCPI 2.1.1 differs for the eMSP: the credentials token is sent plain (by default, see
+:mod:`.authorization_header`, ``commands.authorization-encoding``); the CommandResponse may be
+``{"result": ...}`` or a bare string, synchronously and asynchronously
+(``commands.v211-response-either-shape``); and it has no ``timeout``, so the client waits
+``result_wait`` seconds (``ocpi-ref emsp start-session --wait``) for the asynchronous answer,
+matched to its request by the unique response_url as in every version.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ...errors import findings_from_error
 from ...party import PartyId
 from ...types import DateTime
+from ...v2_1_1 import CommandResponse as CommandResponse211
+from ...v2_1_1 import StopSession as StopSession211
+from ...v2_1_1 import read_command_response
+from ...versions import DEFAULT_VERSION, VERSIONS
 from ..emsp import EmspStarter
-from ..enums import CommandResponseType
 from ..models import CommandResponse, CommandResult, StopSession, Token
+from .authorization_header import accepted_encoding, header, matching_headers, sent_encoding
 
 __all__ = [
     "Arrival",
     "CALLBACK_PATH",
     "CommandTracker",
+    "DEFAULT_RESULT_WAIT",
+    "DiscoveryError",
     "EmspClient",
     "Exchange",
+    "callback_path",
     "create_callback_app",
     "token_header",
 ]
 
-#: Where the reference eMSP receives CommandResults: ``{CALLBACK_PATH}/{command}/{request_id}``.
+#: Where the reference eMSP receives 2.2.1 CommandResults: ``{CALLBACK_PATH}/{command}/{request_id}``.
 CALLBACK_PATH = "/ocpi/emsp/2.2.1/commands"
 
+#: Seconds to wait for a 2.1.1 asynchronous CommandResponse (2.1.1 advertises no timeout);
+#: the reference CPO's own default ``command_timeout``.
+DEFAULT_RESULT_WAIT = 30.0
 
-def token_header(token: str) -> str:
-    """``Token <Base64 of the UTF-8 token>`` (OCPI 2.2.1 §4.1.2)."""
-    return "Token " + base64.b64encode(token.encode("utf-8")).decode("ascii")
+#: The CPO's interface role for each module this client uses (2.2 and later list roles).
+_CPO_ROLE = {"commands": "RECEIVER", "tokens": "RECEIVER", "sessions": "SENDER", "cdrs": "SENDER"}
+
+
+def callback_path(version: str) -> str:
+    """Where the reference eMSP receives the asynchronous answers of *version*'s commands."""
+    return f"/ocpi/emsp/{version}/commands"
+
+
+def token_header(token: str, encoding: str = "base64") -> str:
+    """``Token <Base64 of the UTF-8 token>`` (OCPI 2.2.1 §4.1.2), or ``Token <token>`` plain."""
+    return header(token, "plain" if encoding == "plain" else "base64")
+
+
+class DiscoveryError(Exception):
+    """The CPO's Versions module did not lead to the endpoint needed (the message says why)."""
 
 
 @dataclass(frozen=True)
@@ -64,19 +99,23 @@ class Arrival:
     request_id: str
     body: Any
     headers: dict[str, str]
-    result: CommandResult | None
+    result: Any
     matched: bool
+    version: str = DEFAULT_VERSION
 
 
 class CommandTracker:
-    """Pending requests by id, and every CommandResult that arrived (loop-bound, not threaded)."""
+    """Pending requests by id, and every asynchronous answer that arrived (loop-bound, not threaded).
+
+    An answer is a CommandResult, or in 2.1.1 a CommandResponse.
+    """
 
     def __init__(self) -> None:
-        self._pending: dict[str, asyncio.Future[CommandResult]] = {}
+        self._pending: dict[str, asyncio.Future[Any]] = {}
         self.arrivals: list[Arrival] = []
 
-    def expect(self, request_id: str) -> asyncio.Future[CommandResult]:
-        fut: asyncio.Future[CommandResult] = asyncio.get_running_loop().create_future()
+    def expect(self, request_id: str) -> asyncio.Future[Any]:
+        fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._pending[request_id] = fut
         return fut
 
@@ -86,15 +125,21 @@ class CommandTracker:
             fut.cancel()
 
     def arrive(
-        self, command: str, request_id: str, body: Any, headers: dict[str, str], result: CommandResult | None
+        self,
+        command: str,
+        request_id: str,
+        body: Any,
+        headers: dict[str, str],
+        result: Any,
+        version: str = DEFAULT_VERSION,
     ) -> bool:
         """Record an arrival; True when it is the first result of a pending request."""
         fut = self._pending.get(request_id)
         matched = result is not None and fut is not None and not fut.done()
         if matched:
-            assert fut is not None and result is not None
+            assert fut is not None
             fut.set_result(result)
-        self.arrivals.append(Arrival(command, request_id, body, headers, result, matched))
+        self.arrivals.append(Arrival(command, request_id, body, headers, result, matched, version))
         return matched
 
     def arrivals_for(self, request_id: str) -> list[Arrival]:
@@ -109,62 +154,89 @@ def _envelope(status_code: int, message: str | None = None) -> bytes:
     return json.dumps(out).encode()
 
 
-def create_callback_app(tracker: CommandTracker, *, callback_token: str | None = None) -> FastAPI:
-    """The eMSP's CommandResult endpoint; with *callback_token*, other credentials get 401."""
-    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
-    expected = token_header(callback_token) if callback_token is not None else None
+def _read_result(version: str, body: Any) -> tuple[Any, str | None]:
+    """The asynchronous answer in *body*, or None and why: 2.1.1 takes either shape."""
+    model: type[BaseModel] = CommandResponse211 if version == "2.1.1" else CommandResult
+    try:
+        if version == "2.1.1":
+            return read_command_response(body), None
+        return CommandResult.model_validate(body), None
+    except ValidationError as exc:
+        return None, "; ".join(f"{f.pointer}: {f.message}" for f in findings_from_error(model, exc))
 
-    @app.post(CALLBACK_PATH + "/{command}/{request_id}")
-    async def result(command: str, request_id: str, request: Request) -> Response:
+
+def create_callback_app(
+    tracker: CommandTracker, *, callback_token: str | None = None, authorization: str | None = None
+) -> FastAPI:
+    """The eMSP's endpoint for asynchronous answers, in every version.
+
+    With *callback_token*, other credentials get 401; the token is accepted in the encodings
+    of the path's version, or as *authorization* (``base64``, ``plain``, ``either``) says.
+    """
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    expected = (
+        {v: matching_headers(callback_token, accepted_encoding(v, authorization)) for v in VERSIONS}
+        if callback_token is not None
+        else None
+    )
+
+    @app.post("/ocpi/emsp/{version}/commands/{command}/{request_id}")
+    async def result(version: str, command: str, request_id: str, request: Request) -> Response:
         headers = {"X-Request-ID": request.headers.get("x-request-id", ""),
                    "X-Correlation-ID": request.headers.get("x-correlation-id", "")}
-        if expected is not None and request.headers.get("authorization") != expected:
+        if version not in VERSIONS:
+            return Response(_envelope(3002, f"unsupported version {version!r}"), 404, headers, "application/json")
+        if expected is not None and request.headers.get("authorization") not in expected[version]:
             return Response(_envelope(2000, "unknown credentials"), 401, headers, "application/json")
         raw = await request.body()
         try:
             body = json.loads(raw)
         except ValueError:
-            tracker.arrive(command, request_id, raw.decode("utf-8", "replace"), dict(request.headers), None)
+            tracker.arrive(command, request_id, raw.decode("utf-8", "replace"), dict(request.headers), None, version)
             return Response(_envelope(2001, "not JSON"), 400, headers, "application/json")
-        try:
-            parsed: CommandResult | None = CommandResult.model_validate(body)
-            message = None
-        except ValidationError as exc:
-            parsed = None
-            message = "; ".join(f"{f.pointer}: {f.message}" for f in findings_from_error(CommandResult, exc))
-        tracker.arrive(command, request_id, body, dict(request.headers), parsed)
+        parsed, message = _read_result(version, body)
+        tracker.arrive(command, request_id, body, dict(request.headers), parsed, version)
         status = 1000 if parsed is not None else 2001
         return Response(_envelope(status, message), 200, headers, "application/json")
 
     return app
 
 
+def _value(enum_or_text: Any) -> str:
+    return getattr(enum_or_text, "value", enum_or_text)
+
+
 @dataclass
 class Exchange:
-    """One command as the eMSP saw it: what it sent, what came back, and each step in words."""
+    """One command as the eMSP saw it: what it sent, what came back, and each step in words.
+
+    ``response`` is the version's CommandResponse; ``result`` the asynchronous answer: a
+    CommandResult, or in 2.1.1 a CommandResponse again.
+    """
 
     request_id: str
     response_url: str
     http_status: int | None = None
     envelope: dict[str, Any] | None = None
-    response: CommandResponse | None = None
-    result: CommandResult | None = None
+    response: Any = None
+    result: Any = None
     steps: list[str] = field(default_factory=list)
+    version: str = DEFAULT_VERSION
 
     @property
     def accepted(self) -> bool:
-        return self.response is not None and self.response.result is CommandResponseType.ACCEPTED
+        return self.response is not None and _value(self.response.result) == "ACCEPTED"
 
     @property
     def outcome(self) -> str:
-        """``refused``, ``no result`` or the CommandResult's value."""
+        """``refused``, ``no result`` or the asynchronous answer's value."""
         if not self.accepted:
             return "refused"
-        return self.result.result.value if self.result is not None else "no result"
+        return _value(self.result.result) if self.result is not None else "no result"
 
 
 class EmspClient:
-    """One eMSP talking to one CPO's OCPI 2.2.1 endpoints."""
+    """One eMSP talking to one CPO in one OCPI version."""
 
     def __init__(
         self,
@@ -177,25 +249,41 @@ class EmspClient:
         http: httpx.AsyncClient | None = None,
         new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
         from_party: PartyId | None = None,
+        version: str = DEFAULT_VERSION,
+        result_wait: float = DEFAULT_RESULT_WAIT,
+        authorization: str | None = None,
     ) -> None:
-        """*cpo_url* is the CPO's module base (``.../ocpi/cpo/2.2.1``); *callback_url* the base
-        URL of this eMSP's callback server (the CPO must be allowed to call its host)."""
+        """*cpo_url* is the CPO's Versions URL (``.../versions``) or a module base
+        (``.../ocpi/cpo/2.2.1``); *callback_url* the base URL of this eMSP's callback server (the
+        CPO must be allowed to call its host). *result_wait* is how long a 2.1.1 command waits
+        for its asynchronous answer; *authorization* (``base64`` or ``plain``) overrides how the
+        credentials token is sent, which is otherwise the version's way."""
+        if version not in VERSIONS:
+            raise ValueError(f"unknown OCPI version {version!r}; known: {', '.join(VERSIONS)}")
         self.cpo_url = cpo_url.rstrip("/")
-        self.authorization = token_header(credentials_token)
+        self.version = version
+        self.authorization = header(credentials_token, sent_encoding(version, authorization))
         self.tracker = tracker
         self.new_id = new_id
         self.callback_url = callback_url.rstrip("/")
+        self.callbacks = f"{self.callback_url}{callback_path(version)}"
         self.starter = EmspStarter(
-            roles, f"{self.callback_url}{CALLBACK_PATH}/START_SESSION", new_id=new_id
+            roles, f"{self.callbacks}/START_SESSION", new_id=new_id, version=version
         )
         self.http = http or httpx.AsyncClient(timeout=10, follow_redirects=False)
         self.from_party = from_party
+        self.result_wait = result_wait
+        self.endpoints: dict[str, str] | None = (
+            None if _is_versions_url(self.cpo_url) else {m: f"{self.cpo_url}/{m}" for m in _CPO_ROLE}
+        )
+        self._discovering: asyncio.Lock | None = None
 
     async def aclose(self) -> None:
         await self.http.aclose()
 
-    def _headers(self, correlation_id: str | None = None) -> dict[str, str]:
-        """Credentials, a fresh X-Request-ID, and the X-Correlation-ID (a command's own id)."""
+    def _headers(self, correlation_id: str | None = None, *, routing: bool = True) -> dict[str, str]:
+        """Credentials, a fresh X-Request-ID, the X-Correlation-ID (a command's own id), and
+        the OCPI-from headers where the version has them and the request may carry them."""
         rid = self.new_id()
         headers = {
             "Authorization": self.authorization,
@@ -203,14 +291,66 @@ class EmspClient:
             "X-Request-ID": rid,
             "X-Correlation-ID": correlation_id or rid,
         }
-        if self.from_party is not None:
+        if routing and self.from_party is not None and self.version != "2.1.1":
             headers["OCPI-from-country-code"] = str(self.from_party.country_code)
             headers["OCPI-from-party-id"] = str(self.from_party.party_id)
         return headers
 
+    # ------------------------------------------------------------------ discovery
+
+    async def discover(self) -> list[str]:
+        """Find this version's endpoints through the CPO's Versions module; the steps in words.
+
+        Raises :class:`DiscoveryError` when the CPO cannot be reached, does not answer an OCPI
+        envelope, does not offer this version, or lists no commands endpoint for it.
+        """
+        versions = await self._versions_get(self.cpo_url)
+        if not isinstance(versions, list):
+            raise DiscoveryError(f"GET {self.cpo_url}: data is not a list of versions")
+        offered = [str(v.get("version")) for v in versions if isinstance(v, dict)]
+        steps = [f"GET {self.cpo_url}: versions {', '.join(offered)}"]
+        entry = next((v for v in versions if isinstance(v, dict) and v.get("version") == self.version), None)
+        if entry is None or not isinstance(entry.get("url"), str):
+            raise DiscoveryError(f"the CPO does not offer OCPI {self.version} (it offers {', '.join(offered)})")
+        details = await self._versions_get(entry["url"])
+        endpoints = _endpoints(details)
+        if "commands" not in endpoints:
+            raise DiscoveryError(f"GET {entry['url']}: no commands endpoint for OCPI {self.version}")
+        self.endpoints = endpoints
+        steps.append(f"GET {entry['url']}: commands at {endpoints['commands']}")
+        return steps
+
+    async def _versions_get(self, url: str) -> Any:
+        """GET one Versions module URL; its envelope's data. No routing headers (SHALL NOT)."""
+        try:
+            resp = await self.http.get(url, headers=self._headers(routing=False))
+            env = resp.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise DiscoveryError(f"GET {url}: {type(exc).__name__}") from None
+        if resp.status_code != 200 or not isinstance(env, dict) or env.get("status_code") != 1000:
+            status = env.get("status_code") if isinstance(env, dict) else None
+            message = env.get("status_message") if isinstance(env, dict) else None
+            raise DiscoveryError(f"GET {url}: HTTP {resp.status_code}, status {status}: {message}")
+        return env.get("data")
+
+    async def _endpoint(self, module: str) -> tuple[str, list[str]]:
+        """The URL of *module*, discovering first when needed; and the discovery's steps."""
+        steps: list[str] = []
+        if self.endpoints is None:
+            self._discovering = self._discovering or asyncio.Lock()
+            async with self._discovering:
+                if self.endpoints is None:
+                    steps = await self.discover()
+        assert self.endpoints is not None
+        if module not in self.endpoints:
+            raise DiscoveryError(f"the CPO lists no {module} endpoint for OCPI {self.version}")
+        return self.endpoints[module], steps
+
+    # ------------------------------------------------------------------ commands
+
     async def start_session(
         self,
-        token: Token,
+        token: Token | Any,
         location_id: str,
         *,
         evse_uid: str | None = None,
@@ -218,10 +358,12 @@ class EmspClient:
         authorization_reference: str | None = None,
         wait: bool = True,
     ) -> Exchange:
-        """Send one StartSession; with *wait*, wait for its CommandResult (at most the timeout).
+        """Send one StartSession; with *wait*, wait for its asynchronous answer.
 
-        Raises :class:`~ocpi_ref.findings.RuleViolation` before sending when the Token is not
-        ours (``start-session.own-tokens-only``) or not authorized by us.
+        *token* is a Token of this client's version. Raises
+        :class:`~ocpi_ref.findings.RuleViolation` before sending when the Token is not ours
+        (``start-session.own-tokens-only``) or not authorized by us, and ``ValueError`` for a
+        field the version does not have.
         """
         request_id, start = self.starter.start_session(
             token,
@@ -235,36 +377,29 @@ class EmspClient:
     async def stop_session(self, session_id: str, *, wait: bool = True) -> Exchange:
         """Send one StopSession for *session_id*."""
         request_id = self.new_id()
-        url = f"{self.callback_url}{CALLBACK_PATH}/STOP_SESSION/{request_id}"
-        body = StopSession(response_url=url, session_id=session_id).model_dump_json()
+        url = f"{self.callbacks}/STOP_SESSION/{request_id}"
+        model = StopSession211 if self.version == "2.1.1" else StopSession
+        body = model(response_url=url, session_id=session_id).model_dump_json()
         return await self._send("STOP_SESSION", request_id, url, body, wait)
 
     async def _send(self, command: str, request_id: str, url: str, body: str, wait: bool) -> Exchange:
-        ex = Exchange(request_id, url)
+        ex = Exchange(request_id, url, version=self.version)
+        try:
+            commands, ex.steps = await self._endpoint("commands")
+        except DiscoveryError as exc:
+            ex.steps.append(f"no commands endpoint: {exc}")
+            return ex
         fut = self.tracker.expect(request_id)  # before sending: the result may beat the response
         ex.steps.append(f"POST {command} (response_url .../{command}/{request_id})")
         try:
             resp = await self.http.post(
-                f"{self.cpo_url}/commands/{command}", content=body, headers=self._headers(request_id)
+                f"{commands}/{command}", content=body, headers=self._headers(request_id)
             )
         except httpx.HTTPError as exc:
             self.tracker.forget(request_id)
             ex.steps.append(f"the CPO could not be reached: {type(exc).__name__}")
             return ex
-        ex.http_status = resp.status_code
-        try:
-            ex.envelope = resp.json()
-            ex.response = CommandResponse.model_validate(ex.envelope.get("data"))
-        except (ValueError, ValidationError, AttributeError):
-            ex.response = None
-        status = ex.envelope.get("status_code") if isinstance(ex.envelope, dict) else None
-        if ex.response is None:
-            ex.steps.append(f"HTTP {resp.status_code}, status {status}, no CommandResponse")
-        else:
-            ex.steps.append(
-                f"HTTP {resp.status_code}, status {status}, CommandResponse "
-                f"{ex.response.result.value}, timeout {ex.response.timeout} s"
-            )
+        self._read_response(ex, resp)
         if not ex.accepted:
             self.tracker.forget(request_id)
             if isinstance(ex.envelope, dict) and ex.envelope.get("status_message"):
@@ -274,32 +409,100 @@ class EmspClient:
             return ex
         return await self.wait(ex, fut)
 
-    async def wait(self, ex: Exchange, fut: asyncio.Future[CommandResult] | None = None) -> Exchange:
-        """Wait for the result of an accepted *ex*, at most the advertised timeout."""
+    def _read_response(self, ex: Exchange, resp: httpx.Response) -> None:
+        """Fill in the HTTP status, the envelope and the CommandResponse, and say what came."""
+        ex.http_status = resp.status_code
+        try:
+            ex.envelope = resp.json()
+            data = ex.envelope.get("data")
+            if self.version == "2.1.1":
+                ex.response = read_command_response(data)  # object or bare string
+            else:
+                ex.response = CommandResponse.model_validate(data)
+        except (ValueError, ValidationError, AttributeError):
+            ex.response = None
+        status = ex.envelope.get("status_code") if isinstance(ex.envelope, dict) else None
+        if ex.response is None:
+            ex.steps.append(f"HTTP {resp.status_code}, status {status}, no CommandResponse")
+        elif self.version == "2.1.1":
+            ex.steps.append(
+                f"HTTP {resp.status_code}, status {status}, CommandResponse "
+                f"{ex.response.result.value} (OCPI 2.1.1: no timeout advertised)"
+            )
+        else:
+            ex.steps.append(
+                f"HTTP {resp.status_code}, status {status}, CommandResponse "
+                f"{ex.response.result.value}, timeout {ex.response.timeout} s"
+            )
+
+    async def wait(self, ex: Exchange, fut: asyncio.Future[Any] | None = None) -> Exchange:
+        """Wait for the answer of an accepted *ex*: the advertised timeout, in 2.1.1 ``result_wait``."""
         assert ex.response is not None
         fut = fut or self.tracker._pending[ex.request_id]
+        v211 = ex.version == "2.1.1"
+        limit = self.result_wait if v211 else ex.response.timeout
         try:
-            ex.result = await asyncio.wait_for(asyncio.shield(fut), ex.response.timeout)
-            text = f": {ex.result.message[0].text}" if ex.result.message else ""
-            ex.steps.append(f"CommandResult {ex.result.result.value}{text}")
+            ex.result = await asyncio.wait_for(asyncio.shield(fut), limit)
+            ex.steps.append(_result_step(ex.result, v211))
         except TimeoutError:
             ex.steps.append(
-                f"no result within the advertised {ex.response.timeout} s; taking it that none will come"
+                f"no result within the configured {limit:g} s (OCPI 2.1.1 has no timeout); "
+                "taking it that none will come"
+                if v211
+                else f"no result within the advertised {limit} s; taking it that none will come"
             )
         finally:
             self.tracker.forget(ex.request_id)
         return ex
 
+    # ------------------------------------------------------------------ other modules
+
     async def get(self, path: str, params: dict[str, str] | None = None) -> httpx.Response:
-        """GET a CPO module path (``sessions``, ``cdrs``, ``tokens/DE/TNM/uid``)."""
-        return await self.http.get(f"{self.cpo_url}/{path}", params=params, headers=self._headers())
+        """GET a CPO module path (``sessions``, ``cdrs``, ``tokens/DE/TNM/uid``).
+
+        Raises :class:`DiscoveryError` when the CPO lists no such module for this version.
+        """
+        module, _, rest = path.partition("/")
+        url, _ = await self._endpoint(module)
+        return await self.http.get(
+            f"{url}/{rest}" if rest else url, params=params, headers=self._headers()
+        )
 
     async def put_token(self, token: Token) -> httpx.Response:
         """Push a Token to the CPO's Tokens receiver."""
-        path = f"tokens/{token.country_code}/{token.party_id}/{token.uid}"
+        url, _ = await self._endpoint("tokens")
         return await self.http.put(
-            f"{self.cpo_url}/{path}",
+            f"{url}/{token.country_code}/{token.party_id}/{token.uid}",
             params={"type": token.type.value},
             content=token.model_dump_json(),
             headers=self._headers(),
         )
+
+
+def _result_step(result: Any, v211: bool) -> str:
+    if v211:
+        return f"asynchronous CommandResponse {result.result.value}"
+    text = f": {result.message[0].text}" if result.message else ""
+    return f"CommandResult {result.result.value}{text}"
+
+
+def _is_versions_url(url: str) -> bool:
+    """Does *url* name a Versions endpoint (its last path segment is ``versions``)?"""
+    return urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1] == "versions"
+
+
+def _endpoints(details: Any) -> dict[str, str]:
+    """Module id → URL from version details, keeping the CPO's side of each module.
+
+    From 2.2 on an endpoint names its role; a party that is both CPO and eMSP may list a module
+    twice, so only the role the CPO plays in it is kept. 2.1.1 endpoints have no role.
+    """
+    endpoints = details.get("endpoints") if isinstance(details, dict) else None
+    out: dict[str, str] = {}
+    for e in endpoints if isinstance(endpoints, list) else ():
+        if not isinstance(e, dict) or not isinstance(e.get("url"), str):
+            continue
+        identifier, role = e.get("identifier"), e.get("role")
+        if identifier in _CPO_ROLE and role in (None, _CPO_ROLE[identifier]):
+            out[identifier] = e["url"].rstrip("/")
+    return out

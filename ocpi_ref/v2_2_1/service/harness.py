@@ -1,20 +1,21 @@
 """A reference CPO and reference eMSPs talking over loopback HTTP, for tests and demos.
 
 ``async with loopback(config) as lb:`` serves the CPO app and one callback server per partner
-on 127.0.0.1 (free ports), gives an :class:`~.emsp_client.EmspClient` per partner in
-``lb.emsps``, and stops everything when the block ends.
+on 127.0.0.1 (free ports), gives an OCPI 2.2.1 :class:`~.emsp_client.EmspClient` per partner
+in ``lb.emsps``, and stops everything when the block ends. ``lb.client(partner, version)``
+makes one more client, of any version, that finds the CPO through its Versions module.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from .config import CpoConfig
-from .cpo_app import BASE, create_cpo_app
+from .cpo_app import BASE, VERSIONS_PATH, create_cpo_app
 from .cpo_service import CpoService
 from .emsp_client import CommandTracker, EmspClient, create_callback_app
 from .servers import serve_in_task
@@ -29,14 +30,43 @@ class Loopback:
     cpo_url: str
     cpo: CpoService
     emsps: dict[str, EmspClient]
+    _extra: list[EmspClient] = field(default_factory=list, repr=False)
 
     @property
     def root_url(self) -> str:
         """The CPO server's root (where ``/simulator/...`` lives)."""
         return self.cpo_url.removesuffix(BASE)
 
+    @property
+    def versions_url(self) -> str:
+        """The CPO's Versions endpoint (``GET /ocpi/versions``)."""
+        return self.root_url + VERSIONS_PATH
+
     def tracker(self, partner: str) -> CommandTracker:
         return self.emsps[partner].tracker
+
+    def client(self, partner: str, version: str, **kw: Any) -> EmspClient:
+        """One more client of *partner*, speaking *version*, discovering through the Versions
+        module; it shares the partner's callback server and tracker, sends the token as the
+        partner's ``authorization`` setting says, and closes with the block."""
+        base = self.emsps[partner]
+        partner_cfg = next(p for p in self.cpo.config.partners if p.name == partner)
+        kw.setdefault("authorization", partner_cfg.authorization)
+        client = EmspClient(
+            self.versions_url,
+            partner_cfg.token,
+            partner_cfg.roles,
+            base.callback_url,
+            base.tracker,
+            version=version,
+            **kw,
+        )
+        self._extra.append(client)
+        return client
+
+    async def _close_extra(self) -> None:
+        for client in self._extra:
+            await client.aclose()
 
 
 @asynccontextmanager
@@ -57,10 +87,19 @@ async def loopback(
             if wanted is not None and partner.name not in wanted:
                 continue
             tracker = CommandTracker()
-            callback = create_callback_app(tracker, callback_token=partner.callback_token)
+            callback = create_callback_app(
+                tracker, callback_token=partner.callback_token, authorization=partner.authorization
+            )
             served = await stack.enter_async_context(serve_in_task(callback))
             running.append(served)
-            client = EmspClient(cpo.url + BASE, partner.token, partner.roles, served.url, tracker)
+            client = EmspClient(
+                cpo.url + BASE,
+                partner.token,
+                partner.roles,
+                served.url,
+                tracker,
+                authorization=partner.authorization,
+            )
             stack.push_async_callback(client.aclose)
             emsps[partner.name] = client
 
@@ -68,5 +107,7 @@ async def loopback(
             for r in running:
                 r.server.should_exit = True
 
+        lb = Loopback(cpo.url + BASE, app.state.cpo, emsps)
+        stack.push_async_callback(lb._close_extra)
         stack.callback(stop_all)
-        yield Loopback(cpo.url + BASE, app.state.cpo, emsps)
+        yield lb
