@@ -153,9 +153,20 @@ def _up_from_2_1_1(doc: Doc, owner: PartyId | None, findings: list[Finding]) -> 
         )
     if too_long:
         return None
+    token = dict(doc["token"])
+    for name in ("country_code", "party_id"):  # unknown in 2.1.1; the owner takes these names
+        if name in token:
+            findings.append(
+                Finding(
+                    FIELD_DROPPED.id,
+                    Severity.WARNING,
+                    pointer("token", name),
+                    f"dropped {token.pop(name)!r}: an unknown field of the 2.1.1 Token, whose "
+                    f"name holds the owner given ({owner}) from 2.2 on",
+                )
+            )
     owner_fields = (("country_code", str(owner.country_code)), ("party_id", str(owner.party_id)))
-    token = _rename(doc["token"], {"auth_id": "contract_id"}, owner_fields)
-    return {**doc, "token": token}
+    return {**doc, "token": _rename(token, {"auth_id": "contract_id"}, owner_fields)}
 
 
 _NOT_IN_2_1_1 = ("group_id", "default_profile_type", "energy_contract")

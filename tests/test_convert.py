@@ -62,6 +62,14 @@ def test_upgrading_2_1_1_without_owner_is_refused(start_2_1_1):
     assert convert_start_session(start_2_1_1, "2.1.1", "2.2", owner=PartyId("nl", "tnm")).document["token"]["party_id"] == "tnm"
 
 
+@pytest.mark.rule("convert.owner-from-context", "convert.field-dropped")
+def test_the_owner_given_wins_over_unknown_owner_fields_of_a_2_1_1_token(start_2_1_1):
+    doc = {**start_2_1_1, "token": {**start_2_1_1["token"], "country_code": "NL", "party_id": "XYZ"}}
+    done = convert_start_session(doc, "2.1.1", "2.2.1", owner="DE-TNM")
+    assert (done.document["token"]["country_code"], done.document["token"]["party_id"]) == ("DE", "TNM")
+    assert losses(done) == {("convert.field-dropped", "/token/country_code"), ("convert.field-dropped", "/token/party_id")}
+
+
 @pytest.mark.rule("convert.field-dropped", "convert.value-replaced")
 def test_downgrading_2_2_1_to_2_1_1_lists_exactly_what_is_lost(start_session, app_token):
     doc = {**start_session, "token": app_token, "authorization_reference": "AUTH-1"}
