@@ -120,7 +120,7 @@ def check_start_session_model(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_depth: int = DEFAULT_MAX_DEPTH,
 ) -> tuple[Report, BaseModel | None]:
-    """:func:`check_start_session`, and the StartSession model when the report conforms.
+    """:func:`~ocpi_ref.check_start_session`, and the StartSession model when the report conforms.
 
     The checker builds the model anyway; a caller that goes on with it (the CPO deciding what
     to answer) takes it from here instead of parsing and validating the body a second time.

@@ -78,7 +78,7 @@ class OcpiType:
     max_length: int | None
     rule: str
     ascii_only: bool = False
-    """Printable ASCII only: every CiString, and a 2.1.1 ``string``."""
+    """Whether only printable ASCII is allowed (every CiString, and a 2.1.1 ``string``)."""
 
     @property
     def label(self) -> str:

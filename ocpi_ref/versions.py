@@ -33,7 +33,9 @@ __all__ = [
     "version_key",
 ]
 
+#: The published versions, oldest first.
 VERSIONS: tuple[str, ...] = ("2.1.1", "2.2", "2.2.1", "2.3.0")
+#: The version this reference is built around, used when none is named.
 DEFAULT_VERSION = "2.2.1"
 
 _PACKAGES = {"2.1.1": "v2_1_1", "2.2": "v2_2", "2.2.1": "v2_2_1", "2.3.0": "v2_3_0"}
