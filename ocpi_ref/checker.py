@@ -22,7 +22,7 @@ full path above, which finds every problem.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache
@@ -54,8 +54,10 @@ class _Plan:
     fast_payload: tuple[Check, ...]
     """Payload rules the model does not enforce itself; a valid model satisfies the rest."""
     context: tuple[Check, ...]
-    nested: dict[type[BaseModel], tuple[str, ...]]
-    """For each model, the fields that hold another model (for the member count)."""
+    paths: tuple[tuple[str, ...], ...]
+    """Where the StartSession holds a model (itself, token, token.energy_contract, ...)."""
+    validate_json: Callable[[bytes | str], BaseModel]
+    open_enums: bool
 
 
 @cache
@@ -68,14 +70,25 @@ def _plan(version: str) -> _Plan:
         if rule.applies_to(version) and rule.id not in vspec.model_enforced
     )
     context = tuple(check for rule, check in CONTEXT_CHECKS if rule.applies_to(version))
-    nested: dict[type[BaseModel], tuple[str, ...]] = {}
-    todo = [vspec.start_session]
+    paths: list[tuple[str, ...]] = []
+    todo: list[tuple[tuple[str, ...], type[BaseModel]]] = [((), vspec.start_session)]
     while todo:
-        model = todo.pop()
-        inner = {n: s.model for n, s in fields_of(model).items() if s.model and not s.is_list}
-        nested[model] = tuple(inner)
-        todo.extend(m for m in inner.values() if m not in nested)
-    return _Plan(vspec, payload, fast, context, nested)
+        path, model = todo.pop(0)
+        paths.append(path)
+        todo.extend(
+            ((*path, name), shape.model)
+            for name, shape in fields_of(model).items()
+            if shape.model and not shape.is_list
+        )
+    return _Plan(
+        vspec,
+        payload,
+        fast,
+        context,
+        tuple(paths),
+        vspec.start_session.model_validate_json,
+        bool(vspec.open_enums),
+    )
 
 
 def check_start_session(
@@ -183,38 +196,39 @@ def _member_names_at_most(data: bytes | str) -> int:
     return data.translate(None, _JSON_WHITESPACE).count(b'":')
 
 
-def _members(plan: _Plan, model: BaseModel) -> int:
-    """Members parsed into *model* and the models inside it; -1 if any kept an unknown field."""
-    if model.__pydantic_extra__:
-        return -1
-    count = len(model.__pydantic_fields_set__)
-    for name in plan.nested[type(model)]:
-        inner = model.__dict__[name]
-        if inner is not None:
-            more = _members(plan, inner)
-            if more < 0:
+def _members(plan: _Plan, start: BaseModel) -> int:
+    """Members parsed into *start* and the models inside it; -1 if any kept an unknown field."""
+    count = 0
+    for path in plan.paths:
+        obj: Any = start
+        for name in path:
+            obj = obj.__dict__[name]
+            if obj is None:
+                break
+        else:
+            if obj.__pydantic_extra__:
                 return -1
-            count += more
+            count += len(obj.__pydantic_fields_set__)
     return count
 
 
 def _fast(plan: _Plan, data: bytes | str, ctx: Context) -> tuple[list[Finding], BaseModel] | None:
     """Findings and model for a payload the model accepts outright, or None to take the full path."""
     try:
-        start = plan.spec.start_session.model_validate_json(data)
+        start = plan.validate_json(data)
     except ValidationError:
         return None
     if _member_names_at_most(data) != _members(plan, start):
         return None
-    doc = dict(start.__dict__)  # pydantic keeps a model's field values in a plain dict
-    doc["token"] = start.__dict__["token"].__dict__
+    fields = start.__dict__  # pydantic keeps a model's field values in a plain dict
+    doc = {**fields, "token": fields["token"].__dict__}
     findings: list[Finding] = []
     for check in plan.fast_payload:
         findings.extend(check(doc, ctx))
     if ctx is not _NO_CONTEXT:
         for check in plan.context:
             findings.extend(check(doc, ctx))
-    if plan.spec.open_enums:
+    if plan.open_enums:
         findings.extend(open_enum_values(doc, plan.spec.start_session))
     return findings, start
 
