@@ -9,11 +9,8 @@ define (OCPI 2.3.0 §4.1.8); every model here keeps them, as in every version.
 
 from __future__ import annotations
 
-from pydantic import StrictBool
 
-from ..model_base import OcpiModel
-from ..types import URL, DateTimeField, cistring, open_enum, string
-from ..v2_2_1.enums import ProfileType, WhitelistType
+from ..types import open_enum
 from ..v2_2_1.models import (
     CommandResponse,
     CommandResult,
@@ -22,7 +19,9 @@ from ..v2_2_1.models import (
     OcpiResponse,
     StopSession,
 )
+from ..v2_2_1.models import CdrToken as _CdrToken221
 from ..v2_2_1.models import StartSession as _StartSession221
+from ..v2_2_1.models import Token as _Token221
 from .enums import TokenType
 
 __all__ = [
@@ -40,33 +39,16 @@ __all__ = [
 VERSION = "2.3.0"
 
 
-class Token(OcpiModel):
-    """A Token; ``type`` is an OpenEnum with EMAID (OCPI 2.3.0 §12.3.2)."""
+class Token(_Token221):
+    """A Token; ``type`` is an OpenEnum with EMAID (OCPI 2.3.0 §12.3.2). Otherwise the 2.2.1 table."""
 
-    country_code: cistring(2)
-    party_id: cistring(3)
-    uid: cistring(36)
     type: open_enum(TokenType)
-    contract_id: cistring(36)
-    visual_number: string(64) | None = None
-    issuer: string(64)
-    group_id: cistring(36) | None = None
-    valid: StrictBool
-    whitelist: WhitelistType
-    language: string(2) | None = None
-    default_profile_type: ProfileType | None = None
-    energy_contract: EnergyContract | None = None
-    last_updated: DateTimeField
 
 
-class CdrToken(OcpiModel):
-    """The Token as a Session or CDR records it (OCPI 2.3.0 §10.4.5)."""
+class CdrToken(_CdrToken221):
+    """The Token as a Session or CDR records it (OCPI 2.3.0 §10.4.5); ``type`` as in Token."""
 
-    country_code: cistring(2)
-    party_id: cistring(3)
-    uid: cistring(36)
     type: open_enum(TokenType)
-    contract_id: cistring(36)
 
 
 class StartSession(_StartSession221):
