@@ -19,6 +19,7 @@ from typing import Any
 
 from .checker import check_start_session
 from .findings import Finding, Severity, pointer
+from .jsondoc import load
 from .party import PartyId
 from .rules.convert import FIELD_DROPPED, NOT_REPRESENTABLE, OWNER_FROM_CONTEXT, VALUE_REPLACED
 from .versions import VERSIONS, version_key
@@ -73,10 +74,15 @@ def convert_start_session(
         are the findings and there is no document.
     """
     version_key(source), version_key(target)
+    if isinstance(data, (bytes, str)):  # parse once; the check below then reads the value
+        loaded = load(data)
+        if not loaded.usable or any(f.severity is Severity.ERROR for f in loaded.findings):
+            return Conversion(source, target, None, tuple(loaded.findings))
+        data = loaded.value
     report = check_start_session(data, version=source)
     if not report.conforms:
         return Conversion(source, target, None, report.errors)
-    doc = _as_document(data)
+    doc = data
     owner_id = PartyId.parse(owner) if isinstance(owner, str) else owner
     findings: list[Finding] = []
     for step in _steps(source, target):
@@ -86,12 +92,6 @@ def convert_start_session(
     check = check_start_session(doc, version=target)
     findings.extend(check.errors)  # a bug if any; reported, never hidden
     return Conversion(source, target, doc if check.conforms else None, tuple(findings))
-
-
-def _as_document(data: Any) -> Doc:
-    from .jsondoc import load
-
-    return load(data).value if isinstance(data, (bytes, str)) else data
 
 
 Step = Callable[[Doc, "PartyId | None", list[Finding]], "Doc | None"]

@@ -91,10 +91,6 @@ class VersionSpec:
     model_enforced: frozenset[str] = field(default_factory=frozenset)
     """Rule ids the StartSession model enforces itself (its validator raises on them)."""
 
-    def section(self, name: str) -> str:
-        """``OCPI 2.1.1 §13.3.3``-style citation of an object or enum of this version."""
-        return f"OCPI {self.version} §{self.sections[name]}"
-
     @property
     def objects(self) -> dict[str, type[BaseModel]]:
         """The models by spec name, for tables that walk every object of a version."""
