@@ -87,8 +87,8 @@ def serve(kind: str, port: int) -> None:
     if kind == "bare":
         app = _bare_app()
     else:
-        from ocpi_ref.v2_2_1.service.cpo_app import create_cpo_app
-        from ocpi_ref.v2_2_1.service.demo import demo_config
+        from ocpi_ref.cpo.app import create_cpo_app
+        from ocpi_ref.cpo.demo import demo_config
 
         app = create_cpo_app(demo_config(callback_hosts=["127.0.0.1"]))
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False, workers=1)

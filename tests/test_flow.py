@@ -10,12 +10,12 @@ import pytest
 
 from ocpi_ref import CommandResponseType, StartSession, Token
 from ocpi_ref.findings import RuleViolation
-from ocpi_ref.v2_2_1.authorization import AuthorizationWindow, RealtimeAuth
-from ocpi_ref.v2_2_1.cpo import decide_start_session
-from ocpi_ref.v2_2_1.emsp import EmspStarter
-from ocpi_ref.v2_2_1.session import cdr_token_from, session_token_fields
-from ocpi_ref.v2_2_1.tokens import TokenStore
-from ocpi_ref.v2_2_1.topology import ChargePoint, Evse, Location, check_ocpp1_layout
+from ocpi_ref.flow.window import AuthorizationWindow, RealtimeAuth
+from ocpi_ref.flow.decision import decide_start_session
+from ocpi_ref.flow.starter import EmspStarter
+from ocpi_ref.flow.session_token import cdr_token_from, session_token_fields
+from ocpi_ref.flow.tokens import TokenStore
+from ocpi_ref.flow.topology import ChargePoint, Evse, Location, check_ocpp1_layout
 
 LOCATIONS = [
     Location(

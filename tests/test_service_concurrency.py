@@ -8,8 +8,8 @@ from collections import Counter
 import pytest
 
 from ocpi_ref import Token
-from ocpi_ref.v2_2_1.service.demo import demo_config
-from ocpi_ref.v2_2_1.service.harness import loopback
+from ocpi_ref.cpo.demo import demo_config
+from ocpi_ref.harness import loopback
 
 CFG = demo_config(command_timeout=5, charge_point_deadline=1)
 PLAN = [  # (location, evse, expected outcome): different outcomes make crossed results visible

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from ocpi_ref.party import PartyId
-from ocpi_ref.v2_2_1.service.config import Behaviour, Car, ConfigError, load_config, parse_config
-from ocpi_ref.v2_2_1.service.demo import demo_config_dict
+from ocpi_ref.cpo.config import Behaviour, Car, ConfigError, load_config, parse_config
+from ocpi_ref.cpo.demo import demo_config_dict
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "cpo.toml"
 

@@ -12,8 +12,8 @@ from fastapi.responses import Response
 
 from ocpi_ref import Token
 from ocpi_ref.findings import RuleViolation
-from ocpi_ref.v2_2_1.service.emsp_client import CommandTracker, EmspClient, create_callback_app
-from ocpi_ref.v2_2_1.service.servers import serve_in_task
+from ocpi_ref.emsp.client import CommandTracker, EmspClient, create_callback_app
+from ocpi_ref.transport.servers import serve_in_task
 
 
 def _silent_cpo(seen: list[bytes]) -> FastAPI:

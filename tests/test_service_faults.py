@@ -11,10 +11,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.responses import Response
 
-from ocpi_ref.v2_2_1.service.demo import TNM_TOKEN, demo_config
-from ocpi_ref.v2_2_1.service.emsp_client import token_header
-from ocpi_ref.v2_2_1.service.harness import loopback
-from ocpi_ref.v2_2_1.service.servers import bind, serve_in_task
+from ocpi_ref.cpo.demo import TNM_TOKEN, demo_config
+from ocpi_ref.emsp.client import token_header
+from ocpi_ref.harness import loopback
+from ocpi_ref.transport.servers import bind, serve_in_task
 
 CFG = demo_config(command_timeout=2, charge_point_deadline=0.2, callback_timeout=0.5)
 AUTH = {"Authorization": token_header(TNM_TOKEN)}

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from ocpi_ref import Token
-from ocpi_ref.v2_2_1.service.demo import TNM_CALLBACK, demo_config
-from ocpi_ref.v2_2_1.service.emsp_client import Exchange
-from ocpi_ref.v2_2_1.service.harness import Loopback, loopback
+from ocpi_ref.cpo.demo import TNM_CALLBACK, demo_config
+from ocpi_ref.emsp.client import Exchange
+from ocpi_ref.harness import Loopback, loopback
 
 CFG = demo_config(command_timeout=2, charge_point_deadline=0.2)
 

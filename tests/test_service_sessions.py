@@ -11,9 +11,9 @@ import httpx
 import pytest
 
 from ocpi_ref import Token
-from ocpi_ref.v2_2_1.service.demo import TNM_TOKEN, demo_config
-from ocpi_ref.v2_2_1.service.emsp_client import token_header
-from ocpi_ref.v2_2_1.service.harness import loopback
+from ocpi_ref.cpo.demo import TNM_TOKEN, demo_config
+from ocpi_ref.emsp.client import token_header
+from ocpi_ref.harness import loopback
 
 CFG = demo_config(command_timeout=2, charge_point_deadline=0.2)
 FROM = {"date_from": "2020-01-01T00:00:00Z"}

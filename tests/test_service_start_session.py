@@ -10,9 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from ocpi_ref.v2_2_1.service.demo import HUB_TOKEN, TNM_TOKEN, demo_config
-from ocpi_ref.v2_2_1.service.emsp_client import token_header
-from ocpi_ref.v2_2_1.service.harness import loopback
+from ocpi_ref.cpo.demo import HUB_TOKEN, TNM_TOKEN, demo_config
+from ocpi_ref.emsp.client import token_header
+from ocpi_ref.harness import loopback
 
 CFG = demo_config(command_timeout=2, charge_point_deadline=0.2)
 TNM = {"Authorization": token_header(TNM_TOKEN)}

@@ -19,12 +19,12 @@ import pytest
 
 from ocpi_ref.cli import main
 from ocpi_ref.findings import RuleViolation
-from ocpi_ref.v2_2_1.cpo import decide_start_session
-from ocpi_ref.v2_2_1.emsp import EmspStarter
+from ocpi_ref.flow.decision import decide_start_session
+from ocpi_ref.flow.starter import EmspStarter
 from ocpi_ref.v2_1_1.examples import spec_example as spec_example_211
-from ocpi_ref.v2_2_1.service.config import ConfigError, parse_config
-from ocpi_ref.v2_2_1.service.cpo_app import create_cpo_app
-from ocpi_ref.v2_2_1.service.demo import (
+from ocpi_ref.cpo.config import ConfigError, parse_config
+from ocpi_ref.cpo.app import create_cpo_app
+from ocpi_ref.cpo.demo import (
     HUB_CALLBACK,
     HUB_TOKEN,
     TNM_CALLBACK,
@@ -32,14 +32,14 @@ from ocpi_ref.v2_2_1.service.demo import (
     demo_config,
     demo_config_dict,
 )
-from ocpi_ref.v2_2_1.service.emsp_client import (
+from ocpi_ref.emsp.client import (
     CommandTracker,
     EmspClient,
     create_callback_app,
     token_header,
 )
-from ocpi_ref.v2_2_1.service.harness import loopback
-from ocpi_ref.v2_2_1.service.servers import serve_in_thread
+from ocpi_ref.harness import loopback
+from ocpi_ref.transport.servers import serve_in_thread
 from ocpi_ref.versions import VERSIONS, spec
 
 CFG = demo_config(command_timeout=2, charge_point_deadline=0.2)

@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 from ocpi_ref import Token
-from ocpi_ref.v2_2_1.service.demo import demo_config
-from ocpi_ref.v2_2_1.service.harness import loopback
+from ocpi_ref.cpo.demo import demo_config
+from ocpi_ref.harness import loopback
 
 CFG = demo_config(command_timeout=2, charge_point_deadline=0.2)
 

@@ -1,6 +1,5 @@
-"""OCPI 2.2.1: the models, enums and checker of the StartSession clause (§13.3.5)."""
+"""OCPI 2.2.1: the models and enums of the StartSession clause (§13.3.5)."""
 
-from .checker import check_start_session
 from .enums import (
     AuthMethod,
     CommandResponseType,
@@ -42,7 +41,6 @@ __all__ = [
     "Token",
     "TokenType",
     "WhitelistType",
-    "check_start_session",
 ]
 
 SPEC = VersionSpec(

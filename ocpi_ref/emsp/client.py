@@ -42,16 +42,16 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 
-from ...errors import findings_from_error
-from ...party import PartyId
-from ...types import DateTime
-from ...v2_1_1 import CommandResponse as CommandResponse211
-from ...v2_1_1 import StopSession as StopSession211
-from ...v2_1_1 import read_command_response
-from ...versions import DEFAULT_VERSION, VERSIONS
-from ..emsp import EmspStarter
-from ..models import CommandResponse, CommandResult, StopSession, Token
-from .authorization_header import accepted_encoding, header, matching_headers, sent_encoding
+from ..errors import findings_from_error
+from ..party import PartyId
+from ..types import DateTime
+from ..v2_1_1 import CommandResponse as CommandResponse211
+from ..v2_1_1 import StopSession as StopSession211
+from ..v2_1_1 import read_command_response
+from ..versions import DEFAULT_VERSION, VERSIONS
+from ..flow.starter import EmspStarter
+from ..v2_2_1.models import CommandResponse, CommandResult, StopSession, Token
+from ..transport.authorization import accepted_encoding, header, matching_headers, sent_encoding
 
 __all__ = [
     "Arrival",

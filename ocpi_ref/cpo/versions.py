@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...versions import VERSIONS
+from ..versions import VERSIONS
 
 __all__ = ["MODULES", "VERSIONS_PATH", "module_base", "version_details", "version_list"]
 

@@ -45,10 +45,10 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from ...party import PartyId
-from ...types import CiString
-from ..topology import ChargePoint, Evse, Location
-from .authorization_header import ENCODINGS
+from ..party import PartyId
+from ..types import CiString
+from ..flow.topology import ChargePoint, Evse, Location
+from ..transport.authorization import ENCODINGS
 
 __all__ = [
     "Behaviour",

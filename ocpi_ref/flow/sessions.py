@@ -15,10 +15,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from ...party import PartyId
-from ...types import CiString, DateTime
-from ..models import StartSession
-from ..session import session_token_fields
+from ..party import PartyId
+from ..types import CiString, DateTime
+from ..v2_2_1.models import StartSession
+from .session_token import session_token_fields
 
 __all__ = ["Cdr", "Page", "Session", "SessionStore"]
 

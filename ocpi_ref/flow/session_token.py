@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .enums import AuthMethod
-from .models import CdrToken, StartSession, Token
+from ..v2_2_1.enums import AuthMethod
+from ..v2_2_1.models import CdrToken, StartSession, Token
 
 __all__ = ["cdr_token_from", "session_token_fields"]
 

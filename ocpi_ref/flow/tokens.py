@@ -6,8 +6,8 @@ Only pushed Tokens live here. A Token that arrives in a StartSession is never ad
 
 from __future__ import annotations
 
-from .enums import TokenType
-from .models import Token
+from ..v2_2_1.enums import TokenType
+from ..v2_2_1.models import Token
 from ..types import CiString
 
 __all__ = ["TokenStore"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from enum import Enum
 
-from ..topology import ChargePoint, Evse
+from ..flow.topology import ChargePoint, Evse
 from .config import Behaviour, Car
 
 __all__ = ["Answer", "SimulatedChargePoint"]

@@ -28,8 +28,8 @@ from enum import Enum
 
 from ..rules.start_session import APP_TOKEN_NO_REALTIME_AUTH, RFID_15_MINUTES
 from ..types import CiString
-from .enums import TokenType, WhitelistType
-from .models import Token
+from ..v2_2_1.enums import TokenType, WhitelistType
+from ..v2_2_1.models import Token
 
 __all__ = ["AuthorizationWindow", "RealtimeAuth", "AuthDecision", "WINDOW"]
 

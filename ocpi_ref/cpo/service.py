@@ -104,12 +104,12 @@ import aiohttp
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from ...convert import convert_start_session
-from ...errors import findings_from_error
-from ...findings import Finding, Severity
-from ...jsondoc import json_type_name, load
-from ...party import PartyId
-from ...rules.commands import (
+from ..convert import convert_start_session
+from ..errors import findings_from_error
+from ..findings import Finding, Severity
+from ..jsondoc import json_type_name, load
+from ..party import PartyId
+from ..rules.commands import (
     ACCEPTED_WITHOUT_CAR,
     AUTHORIZATION_ENCODING,
     BODY_SIZE_LIMIT,
@@ -120,24 +120,24 @@ from ...rules.commands import (
     RESULT_FROM_CHARGE_POINT,
     TIMEOUT_WHEN_SILENT,
 )
-from ...rules.json import SYNTAX
-from ...rules.start_session import UNKNOWN_TOKEN_NOT_STORED
-from ...rules.types import JSON_TYPE, OPEN_ENUM
-from ...types import DATETIME_PATTERN, CiString, DateTime
-from ...v2_1_1 import CommandResponse as CommandResponse211
-from ...v2_1_1 import CommandResponseType as CommandResponseType211
-from ...v2_1_1 import StopSession as StopSession211
-from ...versions import DEFAULT_VERSION, VERSIONS, spec
-from ..authorization import AuthorizationWindow
-from ..cpo import Decision, decide_start_session
-from ..enums import CommandResponseType, CommandResultType, TokenType
-from ..models import CommandResponse, CommandResult, DisplayText, StartSession, StopSession, Token
-from ..tokens import TokenStore
-from .authorization_header import accepted_encoding, decode_base64, header, sent_encoding
+from ..rules.json import SYNTAX
+from ..rules.start_session import UNKNOWN_TOKEN_NOT_STORED
+from ..rules.types import JSON_TYPE, OPEN_ENUM
+from ..types import DATETIME_PATTERN, CiString, DateTime
+from ..v2_1_1 import CommandResponse as CommandResponse211
+from ..v2_1_1 import CommandResponseType as CommandResponseType211
+from ..v2_1_1 import StopSession as StopSession211
+from ..versions import DEFAULT_VERSION, VERSIONS, spec
+from ..flow.window import AuthorizationWindow
+from ..flow.decision import Decision, decide_start_session
+from ..v2_2_1.enums import CommandResponseType, CommandResultType, TokenType
+from ..v2_2_1.models import CommandResponse, CommandResult, DisplayText, StartSession, StopSession, Token
+from ..flow.tokens import TokenStore
+from ..transport.authorization import accepted_encoding, decode_base64, header, sent_encoding
 from .chargepoint import Answer, SimulatedChargePoint
 from .config import CpoConfig, Partner
-from .sessions import Page, SessionStore
-from .versions_module import version_details, version_list
+from ..flow.sessions import Page, SessionStore
+from .versions import version_details, version_list
 
 __all__ = ["Caller", "CpoService", "Delivery", "Refusal", "Reply"]
 

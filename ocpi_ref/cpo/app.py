@@ -43,11 +43,11 @@ from fastapi.responses import Response
 from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ...types import DateTime
-from ...versions import DEFAULT_VERSION, VERSIONS
+from ..types import DateTime
+from ..versions import DEFAULT_VERSION, VERSIONS
 from .config import CpoConfig
-from .cpo_service import Caller, CpoService, Refusal, Reply
-from .versions_module import VERSIONS_PATH, module_base
+from .service import Caller, CpoService, Refusal, Reply
+from .versions import VERSIONS_PATH, module_base
 
 __all__ = ["BASE", "VERSIONS_PATH", "create_cpo_app", "envelope"]
 

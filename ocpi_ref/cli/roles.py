@@ -25,7 +25,7 @@ import sys
 from datetime import datetime, timezone
 from typing import Any
 
-from ...versions import DEFAULT_VERSION, VERSIONS, spec
+from ..versions import DEFAULT_VERSION, VERSIONS, spec
 
 __all__ = ["add_commands"]
 
@@ -87,7 +87,7 @@ def add_commands(subparsers: Any) -> None:
 
 
 def _cpo(args: argparse.Namespace) -> int:
-    from .config import ConfigError, load_config
+    from ..cpo.config import ConfigError, load_config
 
     try:
         config = load_config(args.config)
@@ -96,8 +96,8 @@ def _cpo(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     import uvicorn
 
-    from .cpo_app import BASE, VERSIONS_PATH, create_cpo_app
-    from .servers import bind
+    from ..cpo.app import BASE, VERSIONS_PATH, create_cpo_app
+    from ..transport.servers import bind
 
     try:
         sock = bind(args.host, args.port)
@@ -151,8 +151,8 @@ def _usage_problem(args: argparse.Namespace) -> str | None:
 
 
 def _emsp_start(args: argparse.Namespace) -> int:
-    from ...findings import RuleViolation
-    from ...party import PartyId
+    from ..findings import RuleViolation
+    from ..party import PartyId
 
     problem = _usage_problem(args)
     if problem is not None:
@@ -190,8 +190,8 @@ def _why(exc: Exception, what: str) -> str:
 
 
 async def _exchange(args: argparse.Namespace, token: Any, roles: list[Any], from_party: Any) -> int:
-    from .emsp_client import CommandTracker, DiscoveryError, EmspClient, create_callback_app
-    from .servers import serve_in_task
+    from ..emsp.client import CommandTracker, DiscoveryError, EmspClient, create_callback_app
+    from ..transport.servers import serve_in_task
 
     tracker = CommandTracker()
     app = create_callback_app(tracker, callback_token=args.callback_token)

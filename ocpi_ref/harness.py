@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from .config import CpoConfig
-from .cpo_app import BASE, VERSIONS_PATH, create_cpo_app
-from .cpo_service import CpoService
-from .emsp_client import CommandTracker, EmspClient, create_callback_app
-from .servers import serve_in_task
+from .cpo.config import CpoConfig
+from .cpo.app import BASE, VERSIONS_PATH, create_cpo_app
+from .cpo.service import CpoService
+from .emsp.client import CommandTracker, EmspClient, create_callback_app
+from .transport.servers import serve_in_task
 
 __all__ = ["Loopback", "loopback"]
 

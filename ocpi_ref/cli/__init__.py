@@ -14,11 +14,11 @@ import json
 import sys
 from collections.abc import Sequence
 
-from .checker import check_start_session
-from .convert import convert_start_session
-from .party import PartyId
-from .schema import start_session_schema
-from .versions import DEFAULT_VERSION, VERSIONS
+from ..checker import check_start_session
+from ..convert import convert_start_session
+from ..party import PartyId
+from ..schema import start_session_schema
+from ..versions import DEFAULT_VERSION, VERSIONS
 
 __all__ = ["main"]
 
@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     convert.set_defaults(handler=_convert)
 
     try:
-        from .v2_2_1.service.cli import add_commands
+        from .roles import add_commands
     except ImportError:  # the service extra is not installed
         pass
     else:

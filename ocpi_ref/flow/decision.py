@@ -62,8 +62,8 @@ from ..rules.start_session import (
 from ..types import CiString
 from ..v2_1_1 import CommandResponse as CommandResponse211
 from ..versions import DEFAULT_VERSION, spec
-from .enums import CommandResponseType
-from .models import CommandResponse, DisplayText
+from ..v2_2_1.enums import CommandResponseType
+from ..v2_2_1.models import CommandResponse, DisplayText
 from .topology import ChargePoint, Evse, Location
 
 __all__ = ["Decision", "decide_start_session"]

@@ -1,0 +1,1 @@
+"""The reference CPO over HTTP (needs the ``server`` extra)."""

@@ -1,0 +1,1 @@
+"""The reference eMSP over HTTP (needs the ``server`` extra)."""
