@@ -30,7 +30,8 @@ from .v2_2_1 import (
     TokenType,
     WhitelistType,
 )
-from .versions import DEFAULT_VERSION, VERSIONS, VersionSpec, spec
+from .specs import spec
+from .versions import DEFAULT_VERSION, VERSIONS, VersionSpec
 
 __version__ = "0.1.0"
 

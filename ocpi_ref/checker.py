@@ -38,7 +38,8 @@ from .rules.checker import INTERNAL_ERROR
 from .rules.start_session import CONTEXT_CHECKS, PAYLOAD_CHECKS, Check, Context
 from .rules.types import JSON_TYPE, OPEN_ENUM, UNKNOWN
 from .shape import fields_of
-from .versions import DEFAULT_VERSION, VersionSpec, spec
+from .specs import spec
+from .versions import DEFAULT_VERSION, VersionSpec
 
 __all__ = ["check_start_session", "check_start_session_model", "unknown_fields"]
 

@@ -24,7 +24,7 @@ from .party import PartyId
 from .rules.convert import FIELD_DROPPED, NOT_REPRESENTABLE, OWNER_FROM_CONTEXT, VALUE_REPLACED
 from .versions import VERSIONS, version_key
 
-__all__ = ["Conversion", "convert_start_session"]
+__all__ = ["Conversion", "convert_document", "convert_start_session"]
 
 Doc = dict[str, Any]
 
@@ -82,16 +82,31 @@ def convert_start_session(
     report = check_start_session(data, version=source)
     if not report.conforms:
         return Conversion(source, target, None, report.errors)
-    doc = data
+    done = convert_document(data, source, target, owner=owner)
+    if done.document is None:
+        return done
+    check = check_start_session(done.document, version=target)
+    findings = (*done.findings, *check.errors)  # a bug if any error; reported, never hidden
+    return Conversion(source, target, done.document if check.conforms else None, findings)
+
+
+def convert_document(
+    doc: Doc, source: str, target: str, *, owner: PartyId | str | None = None
+) -> Conversion:
+    """The conversion steps alone, for a parsed *doc* that already conforms to *source*.
+
+    Nothing is checked, neither the input nor the output: the caller has validated *doc* with
+    the *source* model and validates the result with the *target* model. The reference CPO
+    does so, so that a body is parsed and validated once whatever its version.
+    """
     owner_id = PartyId.parse(owner) if isinstance(owner, str) else owner
     findings: list[Finding] = []
+    out: Doc | None = doc
     for step in _steps(source, target):
-        doc = step(doc, owner_id, findings)
-        if doc is None:
-            return Conversion(source, target, None, tuple(findings))
-    check = check_start_session(doc, version=target)
-    findings.extend(check.errors)  # a bug if any; reported, never hidden
-    return Conversion(source, target, doc if check.conforms else None, tuple(findings))
+        out = step(out, owner_id, findings)
+        if out is None:
+            break
+    return Conversion(source, target, out, tuple(findings))
 
 
 Step = Callable[[Doc, "PartyId | None", list[Finding]], "Doc | None"]

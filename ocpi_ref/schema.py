@@ -17,7 +17,8 @@ from __future__ import annotations
 from typing import Any
 
 from .rules.start_session import CONNECTOR_REQUIRES_EVSE
-from .versions import DEFAULT_VERSION, spec
+from .specs import spec
+from .versions import DEFAULT_VERSION
 
 __all__ = ["start_session_schema"]
 

@@ -1,9 +1,10 @@
 """The four published OCPI versions this reference knows, and what each one's objects are.
 
 Versions are plain strings as the Versions module writes them (``"2.2.1"``), ordered oldest
-first in :data:`VERSIONS`. :func:`spec` returns a :class:`VersionSpec`: the models and enums of
-one version, so code that serves or checks several versions asks for them by version instead
-of importing a version package by name.
+first in :data:`VERSIONS`. A :class:`VersionSpec` holds the models and enums of one version;
+each version package defines its own, and :func:`ocpi_ref.specs.spec` finds it by version, so
+code that serves or checks several versions asks for them by version instead of importing a
+version package by name. This module imports no version package: it is below all of them.
 
 Section numbers: 2.1.1 numbers follow its published PDF (Commands is chapter 13, so
 StartSession is §13.3.3); 2.2, 2.2.1 and 2.3.0 number Commands 13 as well (StartSession
@@ -14,10 +15,8 @@ derives those numbers instead of storing them twice.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from enum import Enum
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -29,7 +28,6 @@ __all__ = [
     "VersionSpec",
     "edition2_section",
     "from_version",
-    "spec",
     "version_key",
 ]
 
@@ -37,9 +35,6 @@ __all__ = [
 VERSIONS: tuple[str, ...] = ("2.1.1", "2.2", "2.2.1", "2.3.0")
 #: The version this reference is built around, used when none is named.
 DEFAULT_VERSION = "2.2.1"
-
-_PACKAGES = {"2.1.1": "v2_1_1", "2.2": "v2_2", "2.2.1": "v2_2_1", "2.3.0": "v2_3_0"}
-
 
 def version_key(version: str) -> int:
     """Position of *version* in :data:`VERSIONS`; ``ValueError`` names an unknown one."""
@@ -102,11 +97,3 @@ class VersionSpec:
             ("CdrToken", self.cdr_token),
         ]
         return {name: model for name, model in pairs if model is not None}
-
-
-@cache
-def spec(version: str) -> VersionSpec:
-    """The :class:`VersionSpec` of *version* (imported on first use)."""
-    version_key(version)
-    module = importlib.import_module(f"ocpi_ref.{_PACKAGES[version]}")
-    return module.SPEC

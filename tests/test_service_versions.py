@@ -40,7 +40,8 @@ from ocpi_ref.emsp.client import (
 )
 from ocpi_ref.harness import loopback
 from ocpi_ref.transport.servers import serve_in_thread
-from ocpi_ref.versions import VERSIONS, spec
+from ocpi_ref.specs import spec
+from ocpi_ref.versions import VERSIONS
 
 CFG = demo_config(command_timeout=2, charge_point_deadline=0.2)
 PLAIN = {"Authorization": f"Token {TNM_TOKEN}"}

@@ -34,7 +34,8 @@ import pytest
 from pydantic import BaseModel
 
 from ocpi_ref.shape import FieldShape, fields_of
-from ocpi_ref.versions import VERSIONS, spec
+from ocpi_ref.specs import spec
+from ocpi_ref.versions import VERSIONS
 
 SPEC_SRC = Path(
     os.environ.get("OCPI_SPEC_SRC")

@@ -14,7 +14,8 @@ from ocpi_ref.v2_1_1 import read_command_response
 from ocpi_ref.v2_1_1.examples import SPEC_EXAMPLES as SPEC_EXAMPLES_2_1_1
 from ocpi_ref.v2_1_1.examples import spec_example as spec_example_2_1_1
 from ocpi_ref.v2_1_1.examples import spec_example_bytes as spec_example_bytes_2_1_1
-from ocpi_ref.versions import VERSIONS, from_version, spec, version_key
+from ocpi_ref.specs import spec
+from ocpi_ref.versions import VERSIONS, from_version, version_key
 
 URL = "https://emsp.example.com/ocpi/commands/START_SESSION/42"
 

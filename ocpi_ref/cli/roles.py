@@ -25,7 +25,8 @@ import sys
 from datetime import datetime, timezone
 from typing import Any
 
-from ..versions import DEFAULT_VERSION, VERSIONS, spec
+from ..specs import spec
+from ..versions import DEFAULT_VERSION, VERSIONS
 
 __all__ = ["add_commands"]
 

@@ -1,4 +1,4 @@
-"""The reference CPO as a FastAPI app: HTTP in, :class:`~.cpo_service.CpoService` calls, HTTP out.
+"""The reference CPO as a FastAPI app: HTTP in, :class:`~.service.CpoService` calls, HTTP out.
 
 Endpoints:
 
@@ -46,7 +46,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ..types import DateTime
 from ..versions import DEFAULT_VERSION, VERSIONS
 from .config import CpoConfig
-from .service import Caller, CpoService, Refusal, Reply
+from .replies import Caller, Refusal, Reply
+from .service import CpoService
 from .versions import VERSIONS_PATH, module_base
 
 __all__ = ["BASE", "VERSIONS_PATH", "create_cpo_app", "envelope"]

@@ -10,21 +10,12 @@ wait, so nothing here loops or sleeps unbounded on its own.
 from __future__ import annotations
 
 import asyncio
-from enum import Enum
 
+from ..flow.results import Answer
 from ..flow.topology import ChargePoint, Evse
 from .config import Behaviour, Car
 
-__all__ = ["Answer", "SimulatedChargePoint"]
-
-
-class Answer(str, Enum):
-    """What the Charge Point tells the CPO (OCPP-like, not OCPI)."""
-
-    ACCEPTED = "Accepted"
-    REJECTED = "Rejected"
-    OCCUPIED = "Occupied"
-    FAULTED = "Faulted"
+__all__ = ["SimulatedChargePoint"]
 
 
 _BY_BEHAVIOUR = {

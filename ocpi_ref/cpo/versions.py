@@ -29,8 +29,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..versions import VERSIONS
+from .replies import VERSION_UNKNOWN, Reply
 
-__all__ = ["MODULES", "VERSIONS_PATH", "module_base", "version_details", "version_list"]
+__all__ = ["MODULES", "VERSIONS_PATH", "module_base", "unsupported", "version_details", "version_list"]
 
 #: Where the version list is served.
 VERSIONS_PATH = "/ocpi/versions"
@@ -70,3 +71,15 @@ def version_details(root: str, version: str) -> dict[str, Any]:
         endpoint["url"] = f"{base}/{identifier}"
         endpoints.append(endpoint)
     return {"version": version, "endpoints": endpoints}
+
+
+def unsupported(version: str) -> Reply:
+    """HTTP 404 with status 3002 for a version this CPO does not serve.
+
+    404 because there is no such resource; 3002 (unsupported version) because it is the one
+    status code that tells the client why, so it can pick another from the list.
+    """
+    return VERSION_UNKNOWN.reply(
+        f"OCPI version {version!r} is not supported here; supported: "
+        f"{', '.join(VERSIONS)} (see GET /ocpi/versions)"
+    )

@@ -1,29 +1,17 @@
 """The CPO's decision on a StartSession, as a plain function (no HTTP, no clock).
 
 :func:`decide_start_session` returns the CommandResponse the CPO sends back and the OCPI
-status code of the envelope, each refusal tied to the rule behind it. The table of refusals
-is this reference's documented choice (the spec fixes only 2003 for an unknown Location):
-
-=====================================  ===========  ==============  ==================================
-situation                              status_code  result          rule
-=====================================  ===========  ==============  ==================================
-body breaks the field table or a type  2001         REJECTED        the finding's rule
-Token owned by another party           2001         REJECTED        start-session.own-tokens-only
-response_url host not allowed          2001         REJECTED        commands.response-url-allowed
-unknown Location                       2003         REJECTED        start-session.location-of-receiver
-unknown EVSE or connector              2003         REJECTED        start-session.location-of-receiver
-EVSE requires connector_id, none sent  2001         REJECTED        start-session.connector-required-by-evse
-same EVSE, version without connector   1000         NOT_SUPPORTED   start-session.connector-required-by-evse
-no EVSE named, no Charge Point picks   1000         NOT_SUPPORTED   start-session.evse-optional
-otherwise                              1000         ACCEPTED
-=====================================  ===========  ==============  ==================================
+status code of the envelope. Every answer it can give is a row of :data:`OUTCOMES` (situation,
+status code, result, rule): the function picks a row, and the book renders the same rows, so
+the table is written once. It is this reference's documented choice; the spec fixes only 2003
+for an unknown Location.
 
 What it never looks at is the Token's validity or whitelist
 (``start-session.cpo-no-validity-check``), nor whether the Token was ever pushed
 (``start-session.unpushed-tokens-allowed``).
 
-The same table serves every version (``version=``, default ``"2.2.1"``); the body is checked
-with that version's model and only the rules that version has
+The same table serves every version (``version=``, default ``"2.2.1"``); the body is parsed
+and validated once, with that version's model and only the rules that version has
 (:func:`ocpi_ref.checker.check_start_session_model`). What differs:
 
 * **2.1.1**: a Token has no owner, so there is no ownership check (the rule starts in 2.2);
@@ -55,39 +43,68 @@ from ..party import PartyId, parse_parties
 from ..rules.commands import RESPONSE_URL_ALLOWED
 from ..rules.start_session import (
     CONNECTOR_REQUIRED_BY_EVSE,
-    connector_required_by_evse,
+    CPO_NO_VALIDITY_CHECK,
     EVSE_OPTIONAL,
     LOCATION_OF_RECEIVER,
+    OWN_TOKENS_ONLY,
+    connector_required_by_evse,
 )
 from ..types import CiString
 from ..v2_1_1 import CommandResponse as CommandResponse211
-from ..versions import DEFAULT_VERSION, spec
 from ..v2_2_1.enums import CommandResponseType
 from ..v2_2_1.models import CommandResponse, DisplayText
+from ..versions import DEFAULT_VERSION
 from .topology import ChargePoint, Evse, Location
 
-__all__ = ["Decision", "decide_start_session"]
-
+__all__ = ["OUTCOMES", "Decision", "Outcome", "decide_start_session"]
 
 OK, INVALID, UNKNOWN_LOCATION = 1000, 2001, 2003
+_REJECTED, _NOT_SUPPORTED = CommandResponseType.REJECTED, CommandResponseType.NOT_SUPPORTED
 
 
-@cache
-def has_connector_id(version: str) -> bool:
-    """Does the StartSession of *version* define ``connector_id``? (2.2.1 and later)"""
-    return "connector_id" in spec(version).start_session.model_fields
+@dataclass(frozen=True)
+class Outcome:
+    """One row of the CPO's decision table. ``rule`` ``None``: the first finding's own rule."""
+
+    situation: str
+    status_code: int
+    result: CommandResponseType
+    rule: str | None
+
+
+INVALID_BODY = Outcome("body breaks the field table or a type", INVALID, _REJECTED, None)
+FOREIGN_TOKEN = Outcome("Token owned by a party not among the caller's roles", INVALID, _REJECTED, OWN_TOKENS_ONLY.id)
+URL_NOT_ALLOWED = Outcome("response_url host not allowed for this partner", INVALID, _REJECTED, RESPONSE_URL_ALLOWED.id)
+NO_LOCATION = Outcome("unknown Location", UNKNOWN_LOCATION, _REJECTED, LOCATION_OF_RECEIVER.id)
+NO_EVSE = Outcome("unknown EVSE or connector", UNKNOWN_LOCATION, _REJECTED, LOCATION_OF_RECEIVER.id)
+CONNECTOR_MISSING = Outcome(
+    "EVSE requires connector_id, none given", INVALID, _REJECTED, CONNECTOR_REQUIRED_BY_EVSE.id
+)
+CONNECTOR_UNSAYABLE = Outcome(
+    "same EVSE, OCPI 2.1.1 or 2.2 (no connector_id)", OK, _NOT_SUPPORTED, CONNECTOR_REQUIRED_BY_EVSE.id
+)
+NO_CHOOSER = Outcome("no evse_uid and no Charge Point can choose", OK, _NOT_SUPPORTED, EVSE_OPTIONAL.id)
+CHOOSER = Outcome("no evse_uid, a Charge Point chooses the EVSE", OK, CommandResponseType.ACCEPTED, EVSE_OPTIONAL.id)
+FORWARDED = Outcome(
+    "StartSession otherwise (validity never checked)", OK, CommandResponseType.ACCEPTED, CPO_NO_VALIDITY_CHECK.id
+)
+
+#: Every answer :func:`decide_start_session` gives, in the order it tests for them.
+OUTCOMES: tuple[Outcome, ...] = (
+    INVALID_BODY, FOREIGN_TOKEN, URL_NOT_ALLOWED, NO_LOCATION, NO_EVSE,
+    CONNECTOR_MISSING, CONNECTOR_UNSAYABLE, NO_CHOOSER, CHOOSER, FORWARDED,
+)
 
 
 @dataclass(frozen=True)
 class Decision:
     """What the CPO answers, why, and where the Charge Point is asked to start.
 
-    ``start_session`` is the model of ``version`` (a 2.1.1 StartSession has no owner in its
-    Token and no connector_id).
+    ``outcome`` is the row of :data:`OUTCOMES`; ``start_session`` is the model of ``version``
+    (a 2.1.1 StartSession has no owner in its Token and no connector_id).
     """
 
-    result: CommandResponseType
-    status_code: int
+    outcome: Outcome
     message: str
     rule: str | None = None
     start_session: Any = None
@@ -98,8 +115,16 @@ class Decision:
     version: str = DEFAULT_VERSION
 
     @property
+    def result(self) -> CommandResponseType:
+        return self.outcome.result
+
+    @property
+    def status_code(self) -> int:
+        return self.outcome.status_code
+
+    @property
     def accepted(self) -> bool:
-        return self.result is CommandResponseType.ACCEPTED
+        return self.outcome.result is CommandResponseType.ACCEPTED
 
     def response(self, timeout: int) -> CommandResponse | CommandResponse211:
         """The CommandResponse to put in the envelope's ``data`` (2.1.1: ``result`` only)."""
@@ -112,8 +137,8 @@ class Decision:
         )
 
 
-def _refuse(status: int, rule: str | None, message: str, **kw: Any) -> Decision:
-    return Decision(CommandResponseType.REJECTED, status, message, rule, **kw)
+def _decide(outcome: Outcome, message: str, rule: str | None = None, **kw: Any) -> Decision:
+    return Decision(outcome, message, rule or outcome.rule, **kw)
 
 
 def decide_start_session(
@@ -136,108 +161,65 @@ def decide_start_session(
     if start is None:
         first = report.errors[0]
         listed = "; ".join(f"{f.pointer or '/'}: {f.message} [{f.rule}]" for f in report.errors)
-        return _refuse(INVALID, first.rule, listed, report=report, version=version)
+        row = FOREIGN_TOKEN if first.rule == OWN_TOKENS_ONLY.id else INVALID_BODY
+        return _decide(row, listed, first.rule, report=report, version=version)
 
+    common: dict[str, Any] = {"start_session": start, "report": report, "version": version}
     allowed = response_url_allowed or _http_url
     if not allowed(start.response_url):
         host = urlsplit(start.response_url).hostname
-        return _refuse(
-            INVALID,
-            RESPONSE_URL_ALLOWED.id,
-            f"response_url host {host!r} is not one this CPO may call",
-            start_session=start,
-            report=report,
-            version=version,
-        )
+        return _decide(URL_NOT_ALLOWED, f"response_url host {host!r} is not one this CPO may call", **common)
 
     location = _find_location(locations, start.location_id)
     if location is None:
-        return _refuse(
-            UNKNOWN_LOCATION,
-            LOCATION_OF_RECEIVER.id,
-            f"unknown location {start.location_id}",
-            start_session=start,
-            report=report,
-            version=version,
-        )
-    common = {"start_session": start, "location": location, "report": report, "version": version}
+        return _decide(NO_LOCATION, f"unknown location {start.location_id}", **common)
+    common["location"] = location
 
     if start.evse_uid is None:
         return _without_evse(location, common)
 
     found = location.find_evse(start.evse_uid)
     if found is None:
-        return _refuse(
-            UNKNOWN_LOCATION,
-            LOCATION_OF_RECEIVER.id,
-            f"unknown EVSE {start.evse_uid} at location {location.id}",
-            **common,
-        )
+        return _decide(NO_EVSE, f"unknown EVSE {start.evse_uid} at location {location.id}", **common)
     cp, evse = found
     # 2.1.1 and 2.2 have no connector_id: one sent anyway is an unknown field, never looked at.
-    connector_id = start.connector_id if has_connector_id(version) else None
+    connector_id = start.connector_id if _has_connector_id(start) else None
     if connector_id is not None and evse.connector(connector_id) is None:
-        return _refuse(
-            UNKNOWN_LOCATION,
-            LOCATION_OF_RECEIVER.id,
-            f"unknown connector {connector_id} at EVSE {evse.uid}",
-            **common,
-        )
+        return _decide(NO_EVSE, f"unknown connector {connector_id} at EVSE {evse.uid}", **common)
     if any(connector_required_by_evse({"connector_id": connector_id}, evse.capabilities)):
-        return _connector_needed(version, cp, evse, common)
+        return _connector_needed(version, cp, evse, _has_connector_id(start), common)
     # start-session.cpo-no-validity-check: token.valid and token.whitelist are not consulted.
-    return Decision(
-        CommandResponseType.ACCEPTED,
-        OK,
-        f"forwarded to Charge Point {cp.id}, EVSE {evse.uid}",
-        charge_point=cp,
-        evse=evse,
-        **common,
+    return _decide(
+        FORWARDED, f"forwarded to Charge Point {cp.id}, EVSE {evse.uid}", charge_point=cp, evse=evse, **common
     )
+
+
+def _has_connector_id(start: Any) -> bool:
+    """Does this StartSession's version define ``connector_id``? (2.2.1 and later)"""
+    return "connector_id" in type(start).model_fields
 
 
 def _without_evse(location: Location, common: dict[str, Any]) -> Decision:
     """No evse_uid: a Charge Point that can choose takes it, else NOT_SUPPORTED."""
     chooser = next((cp for cp in location.charge_points if cp.can_choose_evse), None)
     if chooser is None:
-        return Decision(
-            CommandResponseType.NOT_SUPPORTED,
-            OK,
-            "no evse_uid given and no Charge Point at this location can choose an EVSE itself",
-            EVSE_OPTIONAL.id,
-            charge_point=None,
-            **common,
-        )
-    return Decision(
-        CommandResponseType.ACCEPTED,
-        OK,
-        f"Charge Point {chooser.id} will choose the EVSE",
-        charge_point=chooser,
-        **common,
-    )
+        message = "no evse_uid given and no Charge Point at this location can choose an EVSE itself"
+        return _decide(NO_CHOOSER, message, **common)
+    return _decide(CHOOSER, f"Charge Point {chooser.id} will choose the EVSE", charge_point=chooser, **common)
 
 
-def _connector_needed(version: str, cp: ChargePoint, evse: Evse, common: dict[str, Any]) -> Decision:
+def _connector_needed(
+    version: str, cp: ChargePoint, evse: Evse, has_field: bool, common: dict[str, Any]
+) -> Decision:
     """The EVSE needs a connector_id: REJECTED where the version has the field, else NOT_SUPPORTED."""
-    if has_connector_id(version):
-        return _refuse(
-            INVALID,
-            CONNECTOR_REQUIRED_BY_EVSE.id,
-            f"EVSE {evse.uid} requires connector_id (START_SESSION_CONNECTOR_REQUIRED)",
-            charge_point=cp,
-            evse=evse,
-            **common,
-        )
-    return Decision(
-        CommandResponseType.NOT_SUPPORTED,
-        OK,
+    if has_field:
+        message = f"EVSE {evse.uid} requires connector_id (START_SESSION_CONNECTOR_REQUIRED)"
+        return _decide(CONNECTOR_MISSING, message, charge_point=cp, evse=evse, **common)
+    message = (
         f"EVSE {evse.uid} requires a connector_id (START_SESSION_CONNECTOR_REQUIRED), which an "
-        f"OCPI {version} StartSession cannot carry; use OCPI 2.2.1 or later",
-        CONNECTOR_REQUIRED_BY_EVSE.id,
-        charge_point=cp,
-        evse=evse,
-        **common,
+        f"OCPI {version} StartSession cannot carry; use OCPI 2.2.1 or later"
     )
+    return _decide(CONNECTOR_UNSAYABLE, message, charge_point=cp, evse=evse, **common)
 
 
 def _http_url(url: str) -> bool:

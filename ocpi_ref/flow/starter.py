@@ -23,7 +23,8 @@ from pydantic import BaseModel
 from ..findings import Finding, RuleViolation, Severity
 from ..party import PartyId, parse_parties
 from ..rules.start_session import EMSP_AUTHORIZES_TOKEN, OWN_TOKENS_ONLY
-from ..versions import DEFAULT_VERSION, spec
+from ..specs import spec
+from ..versions import DEFAULT_VERSION
 from ..v2_2_1.models import StartSession, Token
 
 __all__ = ["EmspStarter"]

@@ -1,0 +1,353 @@
+"""The Commands module, receiver side: answer each command, then carry it out in the background.
+
+A START_SESSION is decided by :func:`ocpi_ref.flow.decision.decide_start_session` (the body is
+parsed and validated once, by its version's model); after ACCEPTED the simulated Charge Point
+is asked, its answer is reported once (:mod:`.delivery`) and, when a car plugs in, a Session
+starts. An accepted StartSession of another version becomes a 2.2.1 one for the Session and
+CDR by the conversion steps alone (:func:`ocpi_ref.convert.convert_document`), from the fields
+its version defines only, so an unknown ``connector_id`` or Token ``country_code`` cannot pick
+the connector or the owner; whatever 2.2.1 cannot hold (a 2.3.0 EMAID becomes OTHER) is logged
+as a warning with its rule, never dropped silently. A 2.1.1 StartSession's Token is owned by
+the caller: the first role of its credentials is written into the Session.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ValidationError
+
+from ..convert import convert_document
+from ..errors import findings_from_error
+from ..findings import Severity
+from ..flow.decision import INVALID_BODY, Decision, decide_start_session
+from ..flow.results import ResultRow, result_for
+from ..flow.sessions import SessionStore
+from ..flow.window import AuthorizationWindow
+from ..jsondoc import json_type_name, load
+from ..party import PartyId
+from ..rules.commands import ACCEPTED_WITHOUT_CAR
+from ..rules.json import SYNTAX
+from ..rules.types import JSON_TYPE, OPEN_ENUM
+from ..types import CiString
+from ..v2_1_1 import StopSession as StopSession211
+from ..v2_2_1.enums import CommandResponseType, CommandResultType
+from ..v2_2_1.models import CommandResponse, StartSession, StopSession
+from ..specs import spec
+from ..versions import DEFAULT_VERSION, VERSIONS
+from .chargepoint import SimulatedChargePoint
+from .config import CpoConfig, Partner
+from .delivery import Deliverer
+from .replies import (
+    NO_SUCH_COMMAND,
+    OPEN_COMMAND,
+    OTHER_COMMAND,
+    STOP_DONE,
+    STOP_FOREIGN,
+    STOP_INVALID,
+    STOP_OK,
+    STOP_UNKNOWN,
+    STOP_URL,
+    Caller,
+    Choice,
+    Reply,
+    display,
+    finding_text,
+    not_json,
+)
+
+__all__ = ["COMMANDS", "Commands"]
+
+log = logging.getLogger("ocpi_ref.service.cpo")
+
+#: Each version's command names (its CommandType), for a dict lookup per request.
+COMMANDS: dict[str, frozenset[str]] = {
+    v: frozenset(c.value for c in spec(v).enums["CommandType"]) for v in VERSIONS
+}
+
+#: The StopSession model of each version (2.2, 2.2.1 and 2.3.0 share one table).
+_STOP_SESSION: dict[str, type[BaseModel]] = {v: StopSession for v in VERSIONS} | {"2.1.1": StopSession211}
+
+After = Callable[[], Awaitable[None]]
+
+
+def _declared_only(model: BaseModel) -> dict[str, Any]:
+    """*model* as JSON without the fields its version does not define, at every level.
+
+    A conversion carries unknown fields along; a 2.1.1 Token's unknown ``country_code`` would
+    then become the 2.2.1 owner, and a 2.2 ``connector_id`` a real one. Only declared fields
+    go into the Session, so neither can.
+    """
+    doc = model.model_dump(mode="json")
+    _strip_extras(model, doc)
+    return doc
+
+
+def _strip_extras(model: BaseModel, doc: dict[str, Any]) -> None:
+    for name in model.__pydantic_extra__ or ():
+        doc.pop(name, None)
+    for name in type(model).model_fields:
+        value = getattr(model, name, None)
+        if isinstance(value, BaseModel) and isinstance(doc.get(name), dict):
+            _strip_extras(value, doc[name])
+
+
+class Commands:
+    """The commands endpoint of every version, and the work each accepted command starts."""
+
+    def __init__(
+        self,
+        config: CpoConfig,
+        *,
+        clock: Callable[[], datetime],
+        window: AuthorizationWindow,
+        sessions: SessionStore,
+        charge_points: dict[CiString, SimulatedChargePoint],
+        deliverer: Deliverer,
+    ) -> None:
+        self.config = config
+        self.clock = clock
+        self.window = window
+        self.sessions = sessions
+        self.charge_points = charge_points
+        self.deliverer = deliverer
+
+    def command(
+        self, command: str, body: bytes, caller: Caller, correlation_id: str, version: str = DEFAULT_VERSION
+    ) -> Reply:
+        """Answer ``POST commands/{command}`` of OCPI *version*."""
+        if command not in COMMANDS[version]:
+            return self._unknown_command(command, body, version)
+        if command == "START_SESSION":
+            return self.start_session(body, caller, correlation_id, version)
+        if command == "STOP_SESSION":
+            return self.stop_session(body, caller, correlation_id, version)
+        return self._not_supported(body, OTHER_COMMAND, f"{command} is not implemented by this reference CPO", version)
+
+    def _not_supported(self, body: bytes, row: Choice, message: str, version: str) -> Reply:
+        """NOT_SUPPORTED in an envelope for a well-formed body; HTTP 400 when it is not JSON."""
+        loaded = load(body)
+        if SYNTAX.id in {f.rule for f in loaded.findings}:
+            return not_json(loaded.findings)
+        return self._answer(CommandResponseType.NOT_SUPPORTED, row.status_code, message, row.rule, version=version)
+
+    def _unknown_command(self, command: str, body: bytes, version: str) -> Reply:
+        """A name outside the version's CommandType: HTTP 404, but NOT_SUPPORTED in 2.3.0.
+
+        2.3.0 makes CommandType an OpenEnum, so a name it does not list is a valid value this
+        CPO does not support (``type.open-enum``); in the other versions the path names no
+        command at all.
+        """
+        if "CommandType" in spec(version).open_enums:
+            message = (
+                f"{command} is not a command this reference CPO knows; CommandType is an "
+                f"OpenEnum in OCPI {version} [{OPEN_ENUM.id}]"
+            )
+            return self._not_supported(body, OPEN_COMMAND, message, version)
+        known = ", ".join(sorted(COMMANDS[version]))
+        return NO_SUCH_COMMAND.reply(f"no such command {command!r}; OCPI {version} commands are {known}")
+
+    def _answer(
+        self,
+        result: CommandResponseType,
+        status: int,
+        message: str,
+        rule: str | None = None,
+        after: After | None = None,
+        version: str = DEFAULT_VERSION,
+    ) -> Reply:
+        """The CommandResponse reply; in 2.1.1 ``{"result": ...}`` only (no timeout, no message)."""
+        if version == "2.1.1":
+            return Reply(200, status, {"result": result.value}, message, rule, after)
+        data = CommandResponse(
+            result=result, timeout=self.config.command_timeout, message=display(message)
+        ).model_dump(mode="json")
+        return Reply(200, status, data, message, rule, after)
+
+    def _row(self, row: Choice, message: str, version: str, rule: str | None = None, after: After | None = None) -> Reply:
+        """A CommandResponse reply of one StopSession row of the table."""
+        result = CommandResponseType(row.result)
+        return self._answer(result, row.status_code, message, rule or row.rule, after, version)
+
+    def url_allowed(self, partner: Partner) -> Callable[[str], bool]:
+        """May the CPO POST to this URL for *partner*? (``commands.response-url-allowed``)"""
+
+        def allowed(url: str) -> bool:
+            parts = urlsplit(url)
+            return parts.scheme in ("http", "https") and partner.allows_host(parts.hostname)
+
+        return allowed
+
+    # ------------------------------------------------------------------ START_SESSION
+
+    def start_session(
+        self, body: bytes, caller: Caller, correlation_id: str, version: str = DEFAULT_VERSION
+    ) -> Reply:
+        """Answer a START_SESSION; after ACCEPTED, start the Charge Point and report its answer."""
+        decision = decide_start_session(
+            body,
+            sender=caller.roles,
+            locations=self.config.locations,
+            response_url_allowed=self.url_allowed(caller.partner),
+            version=version,
+        )
+        if decision.report is not None and SYNTAX.id in decision.report.rules:
+            return not_json(decision.report.findings)
+        after = None
+        if decision.accepted:
+            if version != DEFAULT_VERSION:
+                internal = self._as_2_2_1(decision, caller)
+                if isinstance(internal, Reply):
+                    return internal
+                decision = internal
+            # The clock starts when the StartSession is received (start-session.ocpp-rfid-15-minutes).
+            assert decision.start_session is not None and decision.charge_point is not None
+            self.window.record_start_session(decision.start_session.token, decision.charge_point.id)
+            accepted = decision
+
+            async def after() -> None:
+                self.deliverer.spawn(self._run_start(accepted, caller, correlation_id, version))
+
+        return self._answer(
+            decision.result, decision.status_code, decision.message, decision.rule, after, version
+        )
+
+    def _as_2_2_1(self, decision: Decision, caller: Caller) -> Decision | Reply:
+        """The accepted *decision* with its StartSession as OCPI 2.2.1, for the Session and CDR.
+
+        The body was validated once, by its version's model; the conversion steps run on that
+        model's declared fields, and their result is built into the 2.2.1 model once. A 2.1.1
+        Token gets the caller's first role as owner. Every loss is logged with its rule; a
+        StartSession that cannot be converted at all is refused with its findings.
+        """
+        version = decision.version
+        owner = caller.roles[0] if version == "2.1.1" else None
+        done = convert_document(_declared_only(decision.start_session), version, DEFAULT_VERSION, owner=owner)
+        start = None
+        if done.document is not None:
+            try:
+                start = StartSession.model_validate(done.document)
+            except ValidationError as exc:
+                errors = list(findings_from_error(StartSession, exc))
+        if start is None:
+            if done.document is None:
+                errors = [f for f in done.findings if f.severity is Severity.ERROR]
+            rule = errors[0].rule if errors else None
+            return self._answer(INVALID_BODY.result, INVALID_BODY.status_code, finding_text(errors), rule, version=version)
+        for loss in done.losses:
+            log.warning(
+                "partner %s: accepted an OCPI %s StartSession whose Session and CDR, at the "
+                "2.2.1 Sessions and CDRs endpoints, cannot hold all of it: %s",
+                caller.partner.name,
+                version,
+                loss,
+            )
+        return replace(decision, start_session=start)
+
+    async def _ask(self, call: Awaitable[Any]) -> ResultRow:
+        """The Charge Point's answer as a row of the results table, TIMEOUT past the deadline.
+
+        ``asyncio.timeout`` waits in this task; ``wait_for`` would start one more per command.
+        """
+        try:
+            async with asyncio.timeout(self.config.charge_point_deadline):
+                answer = await call
+        except TimeoutError:
+            return result_for(None)
+        return result_for(answer)
+
+    async def _run_start(self, decision: Decision, caller: Caller, correlation_id: str, version: str) -> None:
+        """Ask the Charge Point, report its answer, and make the Session when a car plugs in.
+
+        *decision* holds the StartSession as OCPI 2.2.1 (converted when *version* differs).
+        """
+        start, cp = decision.start_session, decision.charge_point
+        assert start is not None and cp is not None
+        sim = self.charge_points[CiString(cp.id)]
+        row = await self._ask(sim.remote_start())
+        result = row.result
+        evse = sim.pick_evse(decision.evse)
+        car = sim.car_plugs_in()
+        text = row.text.format(cp=cp.id, evse=evse.uid)
+        to = caller.from_party or PartyId(start.token.country_code, start.token.party_id)
+        await self.deliverer.post_result(
+            "START_SESSION", start.response_url, result, text, caller.partner, to, correlation_id, version
+        )
+        if result is CommandResultType.ACCEPTED:
+            if car:
+                connector = start.connector_id or evse.connectors[0]
+                self.sessions.start(start, evse.uid, str(connector), self.clock())
+            else:
+                log.info(
+                    "no car plugged in at %s after an accepted start: no Session [%s]",
+                    cp.id,
+                    ACCEPTED_WITHOUT_CAR.id,
+                )
+
+    # ------------------------------------------------------------------ STOP_SESSION
+
+    def stop_session(
+        self, body: bytes, caller: Caller, correlation_id: str, version: str = DEFAULT_VERSION
+    ) -> Reply:
+        """Answer a STOP_SESSION; after ACCEPTED, stop the session and write its CDR."""
+        loaded = load(body)
+        if SYNTAX.id in {f.rule for f in loaded.findings}:
+            return not_json(loaded.findings)
+        if not loaded.usable:
+            return self._row(STOP_INVALID, finding_text(loaded.findings), version)
+        if not isinstance(loaded.value, Mapping):
+            msg = f"/: a StopSession is a JSON object, got {json_type_name(loaded.value)} [{JSON_TYPE.id}]"
+            return self._row(STOP_INVALID, msg, version, JSON_TYPE.id)
+        model = _STOP_SESSION[version]
+        try:
+            stop = model.model_validate(loaded.value)
+        except ValidationError as exc:
+            found = list(findings_from_error(model, exc))
+            return self._row(STOP_INVALID, finding_text(found), version, found[0].rule if found else None)
+        return self._stop_checked(stop, caller, correlation_id, version)
+
+    def _stop_checked(self, stop: Any, caller: Caller, correlation_id: str, version: str) -> Reply:
+        """The StopSession is valid: may this caller stop that session?"""
+        if not self.url_allowed(caller.partner)(stop.response_url):
+            host = urlsplit(stop.response_url).hostname
+            return self._row(STOP_URL, f"response_url host {host!r} is not one this CPO may call", version)
+        session = self.sessions.get(stop.session_id)
+        if session is None:
+            return self._row(STOP_UNKNOWN, f"no session {stop.session_id}", version)
+        if session.owner not in caller.roles:
+            return self._row(STOP_FOREIGN, f"session {session.id} is not a session of your Tokens", version)
+        if session.status != "ACTIVE":
+            return self._row(STOP_DONE, f"session {session.id} is already {session.status}", version)
+
+        async def after() -> None:
+            self.deliverer.spawn(self._run_stop(stop, session.id, caller, correlation_id, version))
+
+        return self._row(STOP_OK, f"stopping session {session.id}", version, after=after)
+
+    async def _run_stop(self, stop: Any, session_id: str, caller: Caller, correlation_id: str, version: str) -> None:
+        session = self.sessions.get(session_id)
+        assert session is not None
+        cp = next(
+            sim
+            for sim in self.charge_points.values()
+            if any(CiString(e.uid) == session.evse_uid for e in sim.charge_point.evses)
+        )
+        result = (await self._ask(cp.remote_stop())).result
+        text = (
+            f"session {session_id} stopped"
+            if result is CommandResultType.ACCEPTED
+            else f"Charge Point {cp.id} did not answer in time"
+        )
+        # Stop first, then report: the CDR exists when the eMSP hears ACCEPTED.
+        if result is CommandResultType.ACCEPTED:
+            self.sessions.stop(session_id, self.clock())
+        to = caller.from_party or session.owner
+        await self.deliverer.post_result(
+            "STOP_SESSION", stop.response_url, result, text, caller.partner, to, correlation_id, version
+        )

@@ -1,0 +1,165 @@
+"""What the reference CPO answers: :class:`Reply`, the caller, and the table of its choices.
+
+Every answer outside the StartSession decision is a :class:`Choice`: one row of situation,
+HTTP status, OCPI status code, ``data.result`` and rule. The handlers build their replies from
+these rows, and :func:`choices` joins them with the decision's own rows
+(:data:`ocpi_ref.flow.decision.OUTCOMES`) into the one table the book renders, so no table of
+choices is written twice. Where a row is not the spec's own (the 413, the 403), its rule record
+says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ..findings import Finding, Severity
+from ..flow.decision import OUTCOMES
+from ..flow.sessions import Page
+from ..jsondoc import json_type_name, load
+from ..party import PartyId
+from ..rules.commands import (
+    BODY_SIZE_LIMIT,
+    CREDENTIALS_REQUIRED,
+    FROM_HEADERS_MATCH_CREDENTIALS,
+    OTHER_COMMANDS_NOT_SUPPORTED,
+    RESPONSE_URL_ALLOWED,
+)
+from ..rules.json import SYNTAX
+from ..rules.start_session import UNKNOWN_TOKEN_NOT_STORED
+from ..rules.types import OPEN_ENUM
+from ..v2_2_1.models import DisplayText
+from .config import Partner
+
+__all__ = ["CHOICES", "Caller", "Choice", "Refusal", "Reply", "choices", "display", "finding_text", "json_object", "not_json"]
+
+OK, CLIENT_ERROR, INVALID, UNKNOWN_LOCATION, UNKNOWN_TOKEN = 1000, 2000, 2001, 2003, 2004
+SERVER_ERROR, UNSUPPORTED_VERSION = 3000, 3002
+
+
+@dataclass
+class Reply:
+    """What the CPO answers: HTTP status, OCPI status code, data, message, extra headers.
+
+    ``after`` is work to start once the response has been sent (the CommandResult delivery);
+    ``page`` is set for paginated GETs, so the HTTP layer can write the pagination headers.
+    """
+
+    http_status: int = 200
+    status_code: int = OK
+    data: Any = None
+    message: str | None = None
+    rule: str | None = None
+    after: Callable[[], Awaitable[None]] | None = None
+    page: Page | None = None
+
+
+class Refusal(Exception):
+    """A request refused before its body is looked at (credentials, headers, size)."""
+
+    def __init__(self, reply: Reply) -> None:
+        super().__init__(reply.message)
+        self.reply = reply
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling: the partner whose credentials were used, and the roles it speaks for.
+
+    ``roles`` is the OCPI-from party when the request names one (behind a hub), else every
+    role of the credentials.
+    """
+
+    partner: Partner
+    roles: tuple[PartyId, ...]
+    from_party: PartyId | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One row of the CPO's table: a situation and what it is answered with.
+
+    ``result`` is the CommandResponse's (or CommandResult's) result, ``None`` when the answer
+    has no data; ``rule`` ``None`` means the first finding's own rule.
+    """
+
+    situation: str
+    http_status: int
+    status_code: int
+    result: str | None
+    rule: str | None
+
+    def reply(self, message: str, data: Any = None, rule: str | None = None) -> Reply:
+        """A data-less :class:`Reply` of this row (commands add their CommandResponse)."""
+        return Reply(self.http_status, self.status_code, data, message, rule or self.rule)
+
+
+def _row(situation: str, http: int, status: int, result: str | None = None, rule: str | None = None) -> Choice:
+    return Choice(situation, http, status, result, rule)
+
+
+NO_CREDENTIALS = _row("no, malformed, unknown or wrongly encoded ``Authorization: Token``",
+                      401, CLIENT_ERROR, rule=CREDENTIALS_REQUIRED.id)
+FROM_NOT_A_ROLE = _row("OCPI-from-* not a role of the credentials", 403, CLIENT_ERROR,
+                       rule=FROM_HEADERS_MATCH_CREDENTIALS.id)
+TOO_LARGE = _row("body over ``max_body_bytes``", 413, CLIENT_ERROR, rule=BODY_SIZE_LIMIT.id)
+NOT_JSON = _row("body is not JSON", 400, INVALID, rule=SYNTAX.id)
+NO_SUCH_COMMAND = _row("unknown command name in the path (not 2.3.0)", 404, CLIENT_ERROR,
+                       rule=OTHER_COMMANDS_NOT_SUPPORTED.id)
+OPEN_COMMAND = _row("unknown command name in the path, OCPI 2.3.0", 200, OK, "NOT_SUPPORTED", OPEN_ENUM.id)
+OTHER_COMMAND = _row("RESERVE_NOW, CANCEL_RESERVATION, UNLOCK_CONNECTOR", 200, OK, "NOT_SUPPORTED",
+                     OTHER_COMMANDS_NOT_SUPPORTED.id)
+STOP_INVALID = _row("StopSession breaks the field table or a type", 200, INVALID, "REJECTED")
+STOP_URL = _row("StopSession response_url host not allowed", 200, INVALID, "REJECTED", RESPONSE_URL_ALLOWED.id)
+STOP_UNKNOWN = _row("StopSession for an unknown session id", 200, OK, "UNKNOWN_SESSION")
+STOP_FOREIGN = _row("StopSession for a session of another party's Token", 200, OK, "REJECTED")
+STOP_DONE = _row("StopSession for a session already completed", 200, OK, "REJECTED")
+STOP_OK = _row("StopSession otherwise", 200, OK, "ACCEPTED")
+TOKEN_UNKNOWN = _row("Tokens GET of a Token never pushed", 404, UNKNOWN_TOKEN, rule=UNKNOWN_TOKEN_NOT_STORED.id)
+VERSION_UNKNOWN = _row("a version this CPO does not serve (Versions module or any path)", 404, UNSUPPORTED_VERSION)
+
+#: The rows before the StartSession decision's, in the order a request meets them.
+BEFORE_DECISION = (NO_CREDENTIALS, FROM_NOT_A_ROLE, TOO_LARGE, NOT_JSON, NO_SUCH_COMMAND, OPEN_COMMAND, OTHER_COMMAND)
+#: The rows after it.
+AFTER_DECISION = (STOP_INVALID, STOP_URL, STOP_UNKNOWN, STOP_FOREIGN, STOP_DONE, STOP_OK, TOKEN_UNKNOWN, VERSION_UNKNOWN)
+
+
+def choices() -> tuple[Choice, ...]:
+    """The whole table: the HTTP-level rows, the StartSession decision's rows, the others."""
+    decided = tuple(
+        Choice(o.situation, 200, o.status_code, o.result.value, o.rule) for o in OUTCOMES
+    )
+    return (*BEFORE_DECISION, *decided, *AFTER_DECISION)
+
+
+#: :func:`choices`, computed once.
+CHOICES = choices()
+
+
+def finding_text(findings: Iterable[Finding]) -> str:
+    """Findings as one status_message: ``pointer: message [rule]``, separated by ``;``."""
+    return "; ".join(f"{f.pointer or '/'}: {f.message} [{f.rule}]" for f in findings)
+
+
+def display(text: str) -> list[DisplayText]:
+    """A CommandResponse/CommandResult message: one English DisplayText, cut to its 512."""
+    return [DisplayText(language="en", text=text[:512])]
+
+
+def not_json(findings: Iterable[Finding]) -> Reply:
+    """HTTP 400 with status 2001 and the syntax errors (``json.syntax``)."""
+    return NOT_JSON.reply(finding_text(f for f in findings if f.severity is Severity.ERROR))
+
+
+def json_object(body: bytes, what: str) -> dict[str, Any] | Reply:
+    """*body* parsed as one JSON object, or the Reply refusing it (400 when it is not JSON)."""
+    loaded = load(body)
+    if SYNTAX.id in {f.rule for f in loaded.findings}:
+        return not_json(loaded.findings)
+    errors = [f for f in loaded.findings if f.severity is Severity.ERROR]
+    if errors or not loaded.usable:
+        return Reply(200, INVALID, message=finding_text(errors))
+    if not isinstance(loaded.value, dict):
+        return Reply(200, INVALID, message=f"/: a {what} is a JSON object, got {json_type_name(loaded.value)}")
+    return loaded.value
