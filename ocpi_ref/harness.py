@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from .cpo.config import CpoConfig
 from .cpo.app import BASE, VERSIONS_PATH, create_cpo_app
+from .cpo.config import CpoConfig
 from .cpo.service import CpoService
-from .emsp.client import CommandTracker, EmspClient, create_callback_app
+from .emsp import CommandTracker, EmspClient, create_callback_app
 from .transport.servers import serve_in_task
 
 __all__ = ["Loopback", "loopback"]

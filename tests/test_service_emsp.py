@@ -12,7 +12,7 @@ from fastapi.responses import Response
 
 from ocpi_ref import Token
 from ocpi_ref.findings import RuleViolation
-from ocpi_ref.emsp.client import CommandTracker, EmspClient, create_callback_app
+from ocpi_ref.emsp import CommandTracker, EmspClient, create_callback_app
 from ocpi_ref.transport.servers import serve_in_task
 
 

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.responses import Response
 
 from ocpi_ref.cpo.demo import TNM_TOKEN, demo_config
-from ocpi_ref.emsp.client import token_header
+from ocpi_ref.emsp import token_header
 from ocpi_ref.harness import loopback
 from ocpi_ref.transport.servers import bind, serve_in_task
 

@@ -11,7 +11,7 @@ import pytest
 
 from ocpi_ref import Token
 from ocpi_ref.cpo.demo import TNM_CALLBACK, demo_config
-from ocpi_ref.emsp.client import Exchange
+from ocpi_ref.emsp import Exchange
 from ocpi_ref.harness import Loopback, loopback
 
 CFG = demo_config(command_timeout=2, charge_point_deadline=0.2)

@@ -12,7 +12,7 @@ import pytest
 
 from ocpi_ref import Token
 from ocpi_ref.cpo.demo import TNM_TOKEN, demo_config
-from ocpi_ref.emsp.client import token_header
+from ocpi_ref.emsp import token_header
 from ocpi_ref.harness import loopback
 
 CFG = demo_config(command_timeout=2, charge_point_deadline=0.2)

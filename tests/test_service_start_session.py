@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from ocpi_ref.cpo.demo import HUB_TOKEN, TNM_TOKEN, demo_config
-from ocpi_ref.emsp.client import token_header
+from ocpi_ref.emsp import token_header
 from ocpi_ref.harness import loopback
 
 CFG = demo_config(command_timeout=2, charge_point_deadline=0.2)

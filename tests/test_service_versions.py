@@ -32,7 +32,7 @@ from ocpi_ref.cpo.demo import (
     demo_config,
     demo_config_dict,
 )
-from ocpi_ref.emsp.client import (
+from ocpi_ref.emsp import (
     CommandTracker,
     EmspClient,
     create_callback_app,

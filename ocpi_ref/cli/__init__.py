@@ -1,139 +1,51 @@
-"""The ``ocpi-ref`` command line: ``check`` a payload, print a ``schema``, ``convert`` between
-versions, run the flow.
+"""The ``ocpi-ref`` command line, one module per subcommand.
 
-Exit codes of ``check``: 0 the payload conforms, 1 it does not (invalid JSON included),
-2 the command could not run (missing file, bad arguments), with one line on stderr.
-Exit codes of ``convert``: 0 converted without loss, 1 converted with losses (listed on stderr)
-or not convertible, 2 the command could not run.
+* ``check`` (:mod:`.check`): every finding of a StartSession payload;
+* ``schema`` (:mod:`.schema`): the JSON Schema of the object in a version;
+* ``convert`` (:mod:`.convert`): a StartSession in another version, every loss listed;
+* ``cpo`` (:mod:`.cpo`) and ``emsp`` (:mod:`.emsp`): the reference CPO and eMSP over HTTP,
+  present when the ``server`` extra is installed.
+
+Exit codes: 0 success, 1 the payload or exchange failed, 2 the command could not run.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
 
-from ..checker import check_start_session
-from ..convert import convert_start_session
-from ..party import PartyId
-from ..schema import start_session_schema
-from ..versions import DEFAULT_VERSION, VERSIONS
+from . import check, convert, schema
+from .common import EXIT_OK, Parser
 
-__all__ = ["main"]
-
-EXIT_OK, EXIT_NONCONFORMING, EXIT_USAGE = 0, 1, 2
+__all__ = ["build_parser", "main"]
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line on stderr and exit code 2."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(EXIT_USAGE, f"{self.prog}: {message}\n")
-
-
-def _party(text: str) -> PartyId:
+def _version() -> str:
     try:
-        return PartyId.parse(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+        return version("ocpi-ref")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="ocpi-ref", description="The OCPI StartSession reference.")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-
-    check = sub.add_parser("check", help="check a StartSession payload and list every finding")
-    check.add_argument("file", help="JSON file, or - for standard input")
-    check.add_argument(
-        "--sender",
-        action="append",
-        type=_party,
-        metavar="CC-PID",
-        help="a role of the requesting party (repeatable); enables the ownership rule",
+def build_parser() -> Parser:
+    """The ``ocpi-ref`` parser with every subcommand this installation can run."""
+    parser = Parser(
+        prog="ocpi-ref",
+        description="The executable reference for OCPI's StartSession (2.1.1, 2.2, 2.2.1, 2.3.0).",
     )
-    check.add_argument(
-        "--evse-capability",
-        action="append",
-        metavar="CAPABILITY",
-        help="a capability of the target EVSE (repeatable), e.g. START_SESSION_CONNECTOR_REQUIRED",
-    )
-    check.add_argument("--format", choices=("text", "json"), default="text")
-    check.add_argument("--version", choices=VERSIONS, default=DEFAULT_VERSION, help="OCPI version")
-    check.set_defaults(handler=_check)
-
-    schema = sub.add_parser("schema", help="print the JSON Schema of an object")
-    schema.add_argument("object", choices=("start-session",))
-    schema.add_argument("--version", choices=VERSIONS, default=DEFAULT_VERSION, help="OCPI version")
-    schema.set_defaults(handler=_schema)
-
-    convert = sub.add_parser(
-        "convert", help="convert a StartSession to another OCPI version, listing every loss"
-    )
-    convert.add_argument("file", help="JSON file, or - for standard input")
-    convert.add_argument("--from", dest="source", choices=VERSIONS, required=True)
-    convert.add_argument("--to", dest="target", choices=VERSIONS, required=True)
-    convert.add_argument(
-        "--owner",
-        type=_party,
-        metavar="CC-PID",
-        help="the Token's owner; needed to convert a 2.1.1 StartSession to a later version",
-    )
-    convert.set_defaults(handler=_convert)
-
-    try:
-        from .roles import add_commands
-    except ImportError:  # the service extra is not installed
+    parser.add_argument("--version", action="version", version=f"ocpi-ref {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    for module in (check, schema, convert):
+        module.add(sub)
+    try:  # the HTTP roles need the server extra only when they run; their parsers need nothing
+        from . import cpo, emsp
+    except ImportError:  # pragma: no cover - a broken installation
         pass
     else:
-        add_commands(sub)
+        cpo.add(sub)
+        emsp.add(sub)
     return parser
-
-
-def _read(path: str) -> bytes:
-    if path == "-":
-        return sys.stdin.buffer.read()
-    with open(path, "rb") as fh:
-        return fh.read()
-
-
-def _check(args: argparse.Namespace) -> int:
-    try:
-        data = _read(args.file)
-    except OSError as exc:
-        print(f"ocpi-ref check: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
-        return EXIT_USAGE
-    report = check_start_session(
-        data, version=args.version, sender=args.sender, evse_capabilities=args.evse_capability
-    )
-    if args.format == "json":
-        print(report.to_json())
-    else:
-        print(report)
-        if not report.conforms:
-            others = [v for v in VERSIONS if v != args.version and check_start_session(data, version=v).conforms]
-            if others:
-                print(f"hint: this payload conforms to OCPI {', '.join(others)}; check with --version")
-    return EXIT_OK if report.conforms else EXIT_NONCONFORMING
-
-
-def _schema(args: argparse.Namespace) -> int:
-    print(json.dumps(start_session_schema(args.version), indent=2))
-    return EXIT_OK
-
-
-def _convert(args: argparse.Namespace) -> int:
-    try:
-        data = _read(args.file)
-    except OSError as exc:
-        print(f"ocpi-ref convert: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
-        return EXIT_USAGE
-    done = convert_start_session(data, args.source, args.target, owner=args.owner)
-    if done.document is not None:
-        print(json.dumps(done.document, indent=2, ensure_ascii=False))
-    if done.findings or not done.ok:
-        print(done, file=sys.stderr)
-    return EXIT_OK if done.lossless else EXIT_NONCONFORMING
 
 
 def main(argv: Sequence[str] | None = None) -> int:

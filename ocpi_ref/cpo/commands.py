@@ -35,11 +35,11 @@ from ..party import PartyId
 from ..rules.commands import ACCEPTED_WITHOUT_CAR
 from ..rules.json import SYNTAX
 from ..rules.types import JSON_TYPE, OPEN_ENUM
+from ..specs import spec
 from ..types import CiString
 from ..v2_1_1 import StopSession as StopSession211
 from ..v2_2_1.enums import CommandResponseType, CommandResultType
 from ..v2_2_1.models import CommandResponse, StartSession, StopSession
-from ..specs import spec
 from ..versions import DEFAULT_VERSION, VERSIONS
 from .chargepoint import SimulatedChargePoint
 from .config import CpoConfig, Partner

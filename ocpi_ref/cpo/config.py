@@ -45,10 +45,10 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from ..party import PartyId
-from ..types import CiString
 from ..flow.topology import ChargePoint, Evse, Location
+from ..party import PartyId
 from ..transport.authorization import ENCODINGS
+from ..types import CiString
 
 __all__ = [
     "Behaviour",

@@ -15,7 +15,16 @@ from ..party import PartyId
 from ..types import CiString
 from ..v2_2_1.enums import TokenType
 from ..v2_2_1.models import Token
-from .replies import INVALID, OK, TOKEN_UNKNOWN, UNKNOWN_TOKEN, Caller, Reply, finding_text, json_object
+from .replies import (
+    INVALID,
+    OK,
+    TOKEN_UNKNOWN,
+    UNKNOWN_TOKEN,
+    Caller,
+    Reply,
+    finding_text,
+    json_object,
+)
 
 __all__ = ["TokensReceiver"]
 

@@ -1,16 +1,12 @@
-"""The reference eMSP: sends StartSession and StopSession, serves the callback, matches results.
+"""The reference eMSP's client: discovery, then StartSession and StopSession, each matched to its answer.
 
 * :class:`EmspClient` builds each StartSession with
-  :class:`~ocpi_ref.v2_2_1.emsp.EmspStarter`, so it refuses to send a Token it does not own
+  :class:`~ocpi_ref.flow.starter.EmspStarter`, so it refuses to send a Token it does not own
   (``start-session.own-tokens-only``, 2.2 and later) and gives every request its own
   response_url (``commands.unique-response-url``); it then POSTs it to the CPO and, after
   ACCEPTED, waits for the asynchronous answer at most the ``timeout`` the CPO advertised, after
   which it reports "no result" (``commands.no-result-after-timeout``).
-* :class:`CommandTracker` matches each asynchronous answer to its request by the id in the URL
-  it arrived at, and keeps every arrival, so duplicates, strays and crossed results show.
-* :func:`create_callback_app` is the eMSP's callback endpoint (FastAPI), one per version under
-  ``/ocpi/emsp/{version}/commands``; it checks the CPO's credentials when it knows them and
-  accepts only a bare body: a CommandResult, or in 2.1.1 a CommandResponse in either shape.
+* the asynchronous answers arrive at :mod:`.callback`, whose tracker the client waits on.
 
 The client speaks one OCPI version (``version=``, default 2.2.1) to any CPO, not only the
 reference one. Given the CPO's Versions URL (``.../versions``) it finds the commands endpoint
@@ -19,7 +15,7 @@ the ``commands`` endpoint (the RECEIVER one, from 2.2 on). Given a module base i
 (``.../ocpi/cpo/2.2.1``) it appends the module names, as before.
 
 OCPI 2.1.1 differs for the eMSP: the credentials token is sent plain (by default, see
-:mod:`.authorization_header`, ``commands.authorization-encoding``); the CommandResponse may be
+:mod:`ocpi_ref.transport.authorization`, ``commands.authorization-encoding``); the CommandResponse may be
 ``{"result": ...}`` or a bare string, synchronously and asynchronously
 (``commands.v211-response-either-shape``); and it has no ``timeout``, so the client waits
 ``result_wait`` seconds (``ocpi-ref emsp start-session --wait``) for the asynchronous answer,
@@ -29,45 +25,31 @@ matched to its request by the unique response_url as in every version.
 from __future__ import annotations
 
 import asyncio
-import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from fastapi import FastAPI, Request
-from fastapi.responses import Response
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from ..errors import findings_from_error
+from ..flow.starter import EmspStarter
 from ..party import PartyId
-from ..types import DateTime
-from ..v2_1_1 import CommandResponse as CommandResponse211
+from ..transport.authorization import header, sent_encoding
 from ..v2_1_1 import StopSession as StopSession211
 from ..v2_1_1 import read_command_response
+from ..v2_2_1.models import CommandResponse, StopSession, Token
 from ..versions import DEFAULT_VERSION, VERSIONS
-from ..flow.starter import EmspStarter
-from ..v2_2_1.models import CommandResponse, CommandResult, StopSession, Token
-from ..transport.authorization import accepted_encoding, header, matching_headers, sent_encoding
+from .callback import CommandTracker, callback_path
 
 __all__ = [
-    "Arrival",
-    "CALLBACK_PATH",
-    "CommandTracker",
     "DEFAULT_RESULT_WAIT",
     "DiscoveryError",
     "EmspClient",
     "Exchange",
-    "callback_path",
-    "create_callback_app",
     "token_header",
 ]
-
-#: Where the reference eMSP receives 2.2.1 CommandResults: ``{CALLBACK_PATH}/{command}/{request_id}``.
-CALLBACK_PATH = "/ocpi/emsp/2.2.1/commands"
 
 #: Seconds to wait for a 2.1.1 asynchronous CommandResponse (2.1.1 advertises no timeout);
 #: the reference CPO's own default ``command_timeout``.
@@ -77,11 +59,6 @@ DEFAULT_RESULT_WAIT = 30.0
 _CPO_ROLE = {"commands": "RECEIVER", "tokens": "RECEIVER", "sessions": "SENDER", "cdrs": "SENDER"}
 
 
-def callback_path(version: str) -> str:
-    """Where the reference eMSP receives the asynchronous answers of *version*'s commands."""
-    return f"/ocpi/emsp/{version}/commands"
-
-
 def token_header(token: str, encoding: str = "base64") -> str:
     """``Token <Base64 of the UTF-8 token>`` (OCPI 2.2.1 §4.1.2), or ``Token <token>`` plain."""
     return header(token, "plain" if encoding == "plain" else "base64")
@@ -89,117 +66,6 @@ def token_header(token: str, encoding: str = "base64") -> str:
 
 class DiscoveryError(Exception):
     """The CPO's Versions module did not lead to the endpoint needed (the message says why)."""
-
-
-@dataclass(frozen=True)
-class Arrival:
-    """One POST that reached the callback: where, what, and with which headers."""
-
-    command: str
-    request_id: str
-    body: Any
-    headers: dict[str, str]
-    result: Any
-    matched: bool
-    version: str = DEFAULT_VERSION
-
-
-class CommandTracker:
-    """Pending requests by id, and every asynchronous answer that arrived (loop-bound, not threaded).
-
-    An answer is a CommandResult, or in 2.1.1 a CommandResponse.
-    """
-
-    def __init__(self) -> None:
-        self._pending: dict[str, asyncio.Future[Any]] = {}
-        self.arrivals: list[Arrival] = []
-
-    def expect(self, request_id: str) -> asyncio.Future[Any]:
-        fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._pending[request_id] = fut
-        return fut
-
-    def forget(self, request_id: str) -> None:
-        fut = self._pending.pop(request_id, None)
-        if fut is not None and not fut.done():
-            fut.cancel()
-
-    def arrive(
-        self,
-        command: str,
-        request_id: str,
-        body: Any,
-        headers: dict[str, str],
-        result: Any,
-        version: str = DEFAULT_VERSION,
-    ) -> bool:
-        """Record an arrival; True when it is the first result of a pending request."""
-        fut = self._pending.get(request_id)
-        matched = result is not None and fut is not None and not fut.done()
-        if matched:
-            assert fut is not None
-            fut.set_result(result)
-        self.arrivals.append(Arrival(command, request_id, body, headers, result, matched, version))
-        return matched
-
-    def arrivals_for(self, request_id: str) -> list[Arrival]:
-        return [a for a in self.arrivals if a.request_id == request_id]
-
-
-def _envelope(status_code: int, message: str | None = None) -> bytes:
-    out: dict[str, Any] = {"status_code": status_code}
-    if message:
-        out["status_message"] = message
-    out["timestamp"] = DateTime.from_datetime(datetime.now(timezone.utc))
-    return json.dumps(out).encode()
-
-
-def _read_result(version: str, body: Any) -> tuple[Any, str | None]:
-    """The asynchronous answer in *body*, or None and why: 2.1.1 takes either shape."""
-    model: type[BaseModel] = CommandResponse211 if version == "2.1.1" else CommandResult
-    try:
-        if version == "2.1.1":
-            return read_command_response(body), None
-        return CommandResult.model_validate(body), None
-    except ValidationError as exc:
-        return None, "; ".join(f"{f.pointer}: {f.message}" for f in findings_from_error(model, exc))
-
-
-def create_callback_app(
-    tracker: CommandTracker, *, callback_token: str | None = None, authorization: str | None = None
-) -> FastAPI:
-    """The eMSP's endpoint for asynchronous answers, in every version.
-
-    With *callback_token*, other credentials get 401; the token is accepted in the encodings
-    of the path's version, or as *authorization* (``base64``, ``plain``, ``either``) says.
-    """
-    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
-    expected = (
-        {v: matching_headers(callback_token, accepted_encoding(v, authorization)) for v in VERSIONS}
-        if callback_token is not None
-        else None
-    )
-
-    @app.post("/ocpi/emsp/{version}/commands/{command}/{request_id}")
-    async def result(version: str, command: str, request_id: str, request: Request) -> Response:
-        headers = {"X-Request-ID": request.headers.get("x-request-id", ""),
-                   "X-Correlation-ID": request.headers.get("x-correlation-id", "")}
-        if version not in VERSIONS:
-            return Response(_envelope(3002, f"unsupported version {version!r}"), 404, headers, "application/json")
-        if expected is not None and request.headers.get("authorization") not in expected[version]:
-            return Response(_envelope(2000, "unknown credentials"), 401, headers, "application/json")
-        raw = await request.body()
-        try:
-            body = json.loads(raw)
-        except ValueError:
-            tracker.arrive(command, request_id, raw.decode("utf-8", "replace"), dict(request.headers), None, version)
-            return Response(_envelope(2001, "not JSON"), 400, headers, "application/json")
-        parsed, message = _read_result(version, body)
-        tracker.arrive(command, request_id, body, dict(request.headers), parsed, version)
-        status = 1000 if parsed is not None else 2001
-        return Response(_envelope(status, message), 200, headers, "application/json")
-
-    return app
 
 
 def _value(enum_or_text: Any) -> str:

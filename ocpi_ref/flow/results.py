@@ -13,7 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from ..rules.commands import ACCEPTED_WITHOUT_CAR, RESULT_FROM_CHARGE_POINT, TIMEOUT_WHEN_SILENT
+from ..rules.commands import (
+    ACCEPTED_WITHOUT_CAR,
+    RESULT_FROM_CHARGE_POINT,
+    TIMEOUT_WHEN_SILENT,
+)
 from ..v2_1_1 import CommandResponseType as CommandResponseType211
 from ..v2_2_1.enums import CommandResultType
 

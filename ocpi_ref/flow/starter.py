@@ -24,8 +24,8 @@ from ..findings import Finding, RuleViolation, Severity
 from ..party import PartyId, parse_parties
 from ..rules.start_session import EMSP_AUTHORIZES_TOKEN, OWN_TOKENS_ONLY
 from ..specs import spec
-from ..versions import DEFAULT_VERSION
 from ..v2_2_1.models import StartSession, Token
+from ..versions import DEFAULT_VERSION
 
 __all__ = ["EmspStarter"]
 

@@ -6,9 +6,9 @@ Only pushed Tokens live here. A Token that arrives in a StartSession is never ad
 
 from __future__ import annotations
 
+from ..types import CiString
 from ..v2_2_1.enums import TokenType
 from ..v2_2_1.models import Token
-from ..types import CiString
 
 __all__ = ["TokenStore"]
 

@@ -1,12 +1,9 @@
-"""``ocpi-ref cpo`` and ``ocpi-ref emsp``: run the reference CPO, drive one exchange as an eMSP.
+"""``ocpi-ref emsp start-session``: the reference eMSP drives one exchange and prints each step.
 
-:func:`add_commands` registers both on the ``ocpi-ref`` parser. FastAPI, uvicorn, httpx and
-aiohttp are imported only when a command runs, so this module imports without the ``server``
-extra.
-Each handler returns the exit code: 0 success, 1 the exchange did not succeed (refused, no
-result, not ACCEPTED, the CPO's Versions module did not lead to a commands endpoint), 2 the
-command could not run (bad configuration or arguments, e.g. ``--connector`` with a version
-whose StartSession has no connector_id).
+Exit codes: 0 the asynchronous answer was ACCEPTED, 1 the exchange did not succeed (refused,
+no result, not ACCEPTED, the CPO's Versions module did not lead to a commands endpoint), 2 the
+command could not run (bad arguments, e.g. ``--connector`` with a version whose StartSession
+has no connector_id). FastAPI, uvicorn and httpx are imported only when the command runs.
 
 ``ocpi-ref emsp start-session --version V`` speaks OCPI V (default 2.2.1). ``--cpo`` is the
 CPO's Versions URL (``.../versions``: the commands endpoint is discovered there) or a module
@@ -27,33 +24,14 @@ from typing import Any
 
 from ..specs import spec
 from ..versions import DEFAULT_VERSION, VERSIONS
+from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, seconds
 
-__all__ = ["add_commands"]
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
-
-def _seconds(text: str) -> float:
-    """A positive number of seconds (argparse type)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
-    return value
+__all__ = ["add"]
 
 
-def add_commands(subparsers: Any) -> None:
-    """Add ``cpo`` and ``emsp`` to the ``ocpi-ref`` subcommands."""
-    cpo = subparsers.add_parser("cpo", help="serve the reference CPO (OCPI 2.2.1 commands, tokens, sessions, cdrs)")
-    cpo.add_argument("--config", required=True, metavar="FILE", help="TOML configuration (see examples/cpo.toml)")
-    cpo.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    cpo.add_argument("--port", type=int, default=8021, help="port (default 8021; 0 picks a free one)")
-    cpo.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
-    cpo.set_defaults(handler=_cpo)
-
-    emsp = subparsers.add_parser("emsp", help="act as the reference eMSP against a CPO")
+def add(sub: Any) -> None:
+    """Register ``emsp`` (with its ``start-session``) on the subcommands *sub*."""
+    emsp = sub.add_parser("emsp", help="act as the reference eMSP against a CPO")
     emsp_sub = emsp.add_subparsers(dest="emsp_command", required=True, parser_class=type(emsp))
     start = emsp_sub.add_parser("start-session", help="send one StartSession and print each step")
     start.add_argument(
@@ -68,7 +46,7 @@ def add_commands(subparsers: Any) -> None:
         "--authorization", choices=("base64", "plain"),
         help="send the credentials token this way whatever the version (some 2.2 CPOs want Base64)")
     start.add_argument(
-        "--wait", type=_seconds, default=30.0, metavar="SECONDS",
+        "--wait", type=seconds, default=30.0, metavar="SECONDS",
         help="OCPI 2.1.1 only: how long to wait for the asynchronous CommandResponse, since 2.1.1 "
         "advertises no timeout (default 30; 2.2 and later wait the advertised timeout)")
     start.add_argument("--role", action="append", required=True, metavar="CC-PID", help="our role (repeatable), e.g. DE-TNM")
@@ -85,38 +63,6 @@ def add_commands(subparsers: Any) -> None:
     start.add_argument("--callback-token", metavar="TOKEN", help="the token the CPO must call us with")
     start.add_argument("--stop", action="store_true", help="after ACCEPTED: show the Session, stop it, show the CDR")
     start.set_defaults(handler=_emsp_start)
-
-
-def _cpo(args: argparse.Namespace) -> int:
-    from ..cpo.config import ConfigError, load_config
-
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        print(f"ocpi-ref cpo: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    import uvicorn
-
-    from ..cpo.app import BASE, VERSIONS_PATH, create_cpo_app
-    from ..transport.servers import bind
-
-    try:
-        sock = bind(args.host, args.port)
-    except OSError as exc:
-        print(f"ocpi-ref cpo: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
-        return EXIT_USAGE
-    host, port = sock.getsockname()[:2]
-    root = f"http://{host}:{port}"
-    print(
-        f"reference CPO {config.party} serving {root}{BASE} (all versions: {root}{VERSIONS_PATH})",
-        flush=True,
-    )
-    server = uvicorn.Server(uvicorn.Config(create_cpo_app(config), log_level=args.log_level))
-    try:
-        server.run(sockets=[sock])
-    finally:
-        sock.close()
-    return EXIT_OK
 
 
 def _rfid_token(version: str, role: Any, uid: str) -> Any:
@@ -191,7 +137,7 @@ def _why(exc: Exception, what: str) -> str:
 
 
 async def _exchange(args: argparse.Namespace, token: Any, roles: list[Any], from_party: Any) -> int:
-    from ..emsp.client import CommandTracker, DiscoveryError, EmspClient, create_callback_app
+    from ..emsp import CommandTracker, DiscoveryError, EmspClient, create_callback_app
     from ..transport.servers import serve_in_task
 
     tracker = CommandTracker()

@@ -1,0 +1,102 @@
+"""``ocpi-ref check``: every finding of a StartSession payload, one line each, pointer first.
+
+Exit codes: 0 the payload conforms, 1 it does not (invalid JSON included), 2 the command could
+not run (missing file, bad arguments), with one line on stderr. When the payload does not
+conform to the version asked for, a last line says which other versions it conforms to,
+checked with the same ``--sender`` and ``--evse-capability``; when it breaks a rule every
+version shares, no version is suggested.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from ..checker import check_start_session
+from ..findings import Report
+from ..rules.start_session import CONNECTOR_REQUIRES_EVSE
+from ..rules.types import UNKNOWN
+from ..specs import spec
+from ..versions import DEFAULT_VERSION, VERSIONS
+from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, party, read_input
+
+__all__ = ["add"]
+
+
+def add(sub: Any) -> None:
+    """Register ``check`` on the subcommands *sub*."""
+    check = sub.add_parser("check", help="check a StartSession payload and list every finding")
+    check.add_argument("file", help="JSON file, or - for standard input")
+    check.add_argument(
+        "--sender",
+        action="append",
+        type=party,
+        metavar="CC-PID",
+        help="a role of the requesting party (repeatable); enables the ownership rule",
+    )
+    check.add_argument(
+        "--evse-capability",
+        action="append",
+        metavar="CAPABILITY",
+        help="a capability of the target EVSE (repeatable), e.g. START_SESSION_CONNECTOR_REQUIRED",
+    )
+    check.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text: one line per finding (default); json: {version, conforms, findings: [...]}",
+    )
+    check.add_argument(
+        "--version", choices=VERSIONS, default=DEFAULT_VERSION, help=f"OCPI version (default {DEFAULT_VERSION})"
+    )
+    check.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        data = read_input(args.file)
+    except OSError as exc:
+        print(f"ocpi-ref check: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    context = {"sender": args.sender, "evse_capabilities": args.evse_capability}
+    report = check_start_session(data, version=args.version, **context)
+    if args.format == "json":
+        print(report.to_json())
+    else:
+        print(report)
+        if not report.conforms:
+            hint = _hint(data, args.version, context, report)
+            if hint:
+                print(hint)
+    return EXIT_OK if report.conforms else EXIT_FAILED
+
+
+def _hint(data: bytes, version: str, context: dict[str, Any], report: Report) -> str | None:
+    """What to do about a payload that does not conform to *version*, if there is a plain answer.
+
+    A connector_id without evse_uid is fixed by naming the EVSE, not by a version that lacks
+    connector_id. Another version is named only when the payload conforms there with the same
+    context and without losing a field *version* defines (there it would be an unknown field).
+    """
+    if CONNECTOR_REQUIRES_EVSE.id in report.rules:
+        return f"hint: connector_id names a connector of one EVSE: add that EVSE's evse_uid [{CONNECTOR_REQUIRES_EVSE.id}]"
+    known = _field_pointers(version)
+    others = []
+    for other in VERSIONS:
+        if other == version:
+            continue
+        there = check_start_session(data, version=other, **context)
+        if there.conforms and not any(f.rule == UNKNOWN.id and f.pointer in known for f in there.findings):
+            others.append(other)
+    if not others:
+        return None
+    same = " with the same --sender and --evse-capability," if any(context.values()) else ""
+    return f"hint:{same} this payload conforms to OCPI {', '.join(others)}; check with --version"
+
+
+def _field_pointers(version: str) -> frozenset[str]:
+    """The pointers of the StartSession and Token fields *version* defines."""
+    models = spec(version)
+    top = {f"/{name}" for name in models.start_session.model_fields}
+    return frozenset(top | {f"/token/{name}" for name in models.token.model_fields})

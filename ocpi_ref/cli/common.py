@@ -1,0 +1,47 @@
+"""What every ``ocpi-ref`` subcommand shares: the parser class, exit codes, argument types."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..party import PartyId
+
+__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "Parser", "party", "read_input", "seconds"]
+
+#: 0: success (conforms, lossless, ACCEPTED); 1: it did not; 2: the command could not run.
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"{self.prog}: {message}\n")
+
+
+def party(text: str) -> PartyId:
+    """A ``CC-PID`` role (argparse type)."""
+    try:
+        return PartyId.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def seconds(text: str) -> float:
+    """A positive number of seconds (argparse type)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
+    return value
+
+
+def read_input(path: str) -> bytes:
+    """The bytes of file *path*, or of standard input for ``-``."""
+    if path == "-":
+        return sys.stdin.buffer.read()
+    with open(path, "rb") as fh:
+        return fh.read()

@@ -1,0 +1,59 @@
+"""``ocpi-ref cpo``: serve the reference CPO from a TOML configuration.
+
+FastAPI and uvicorn (the ``server`` extra) are imported only when the command runs. Exit codes:
+0 the server ran and stopped, 2 it could not start (bad configuration, port in use).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from .common import EXIT_OK, EXIT_USAGE
+
+__all__ = ["add"]
+
+
+def add(sub: Any) -> None:
+    """Register ``cpo`` on the subcommands *sub*."""
+    cpo = sub.add_parser(
+        "cpo", help="serve the reference CPO (commands in OCPI 2.1.1, 2.2, 2.2.1 and 2.3.0; tokens, sessions and cdrs in 2.2.1)"
+    )
+    cpo.add_argument("--config", required=True, metavar="FILE", help="TOML configuration (see examples/cpo.toml)")
+    cpo.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    cpo.add_argument("--port", type=int, default=8021, help="port (default 8021; 0 picks a free one)")
+    cpo.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
+    cpo.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..cpo.config import ConfigError, load_config
+
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"ocpi-ref cpo: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    import uvicorn
+
+    from ..cpo.app import BASE, VERSIONS_PATH, create_cpo_app
+    from ..transport.servers import bind
+
+    try:
+        sock = bind(args.host, args.port)
+    except OSError as exc:
+        print(f"ocpi-ref cpo: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    host, port = sock.getsockname()[:2]
+    root = f"http://{host}:{port}"
+    print(
+        f"reference CPO {config.party} serving {root}{BASE} (all versions: {root}{VERSIONS_PATH})",
+        flush=True,
+    )
+    server = uvicorn.Server(uvicorn.Config(create_cpo_app(config), log_level=args.log_level))
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
+    return EXIT_OK

@@ -1,0 +1,150 @@
+"""The reference eMSP's callback endpoint: where the asynchronous answers arrive.
+
+:class:`CommandTracker` matches each answer to its request by the id in the URL it arrived at
+(every request has its own response_url, ``commands.unique-response-url``), and keeps every
+arrival, so duplicates, strays and crossed results show. :func:`create_callback_app` serves
+``/ocpi/emsp/{version}/commands/{command}/{request_id}`` (FastAPI) in every version; it checks
+the CPO's credentials when it knows them and accepts only a bare body: a CommandResult, or in
+2.1.1 a CommandResponse in either shape (``commands.v211-response-either-shape``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ValidationError
+
+from ..errors import findings_from_error
+from ..transport.authorization import accepted_encoding, matching_headers
+from ..types import DateTime
+from ..v2_1_1 import CommandResponse as CommandResponse211
+from ..v2_1_1 import read_command_response
+from ..v2_2_1.models import CommandResult
+from ..versions import DEFAULT_VERSION, VERSIONS
+
+__all__ = ["CALLBACK_PATH", "Arrival", "CommandTracker", "callback_path", "create_callback_app"]
+
+#: Where the reference eMSP receives 2.2.1 CommandResults: ``{CALLBACK_PATH}/{command}/{request_id}``.
+CALLBACK_PATH = "/ocpi/emsp/2.2.1/commands"
+
+
+def callback_path(version: str) -> str:
+    """Where the reference eMSP receives the asynchronous answers of *version*'s commands."""
+    return f"/ocpi/emsp/{version}/commands"
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """One POST that reached the callback: where, what, and with which headers."""
+
+    command: str
+    request_id: str
+    body: Any
+    headers: dict[str, str]
+    result: Any
+    matched: bool
+    version: str = DEFAULT_VERSION
+
+
+class CommandTracker:
+    """Pending requests by id, and every asynchronous answer that arrived (loop-bound, not threaded).
+
+    An answer is a CommandResult, or in 2.1.1 a CommandResponse.
+    """
+
+    def __init__(self) -> None:
+        self._pending: dict[str, asyncio.Future[Any]] = {}
+        self.arrivals: list[Arrival] = []
+
+    def expect(self, request_id: str) -> asyncio.Future[Any]:
+        fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._pending[request_id] = fut
+        return fut
+
+    def forget(self, request_id: str) -> None:
+        fut = self._pending.pop(request_id, None)
+        if fut is not None and not fut.done():
+            fut.cancel()
+
+    def arrive(
+        self,
+        command: str,
+        request_id: str,
+        body: Any,
+        headers: dict[str, str],
+        result: Any,
+        version: str = DEFAULT_VERSION,
+    ) -> bool:
+        """Record an arrival; True when it is the first result of a pending request."""
+        fut = self._pending.get(request_id)
+        matched = result is not None and fut is not None and not fut.done()
+        if matched:
+            assert fut is not None
+            fut.set_result(result)
+        self.arrivals.append(Arrival(command, request_id, body, headers, result, matched, version))
+        return matched
+
+    def arrivals_for(self, request_id: str) -> list[Arrival]:
+        return [a for a in self.arrivals if a.request_id == request_id]
+
+
+def _envelope(status_code: int, message: str | None = None) -> bytes:
+    out: dict[str, Any] = {"status_code": status_code}
+    if message:
+        out["status_message"] = message
+    out["timestamp"] = DateTime.from_datetime(datetime.now(timezone.utc))
+    return json.dumps(out).encode()
+
+
+def _read_result(version: str, body: Any) -> tuple[Any, str | None]:
+    """The asynchronous answer in *body*, or None and why: 2.1.1 takes either shape."""
+    model: type[BaseModel] = CommandResponse211 if version == "2.1.1" else CommandResult
+    try:
+        if version == "2.1.1":
+            return read_command_response(body), None
+        return CommandResult.model_validate(body), None
+    except ValidationError as exc:
+        return None, "; ".join(f"{f.pointer}: {f.message}" for f in findings_from_error(model, exc))
+
+
+def create_callback_app(
+    tracker: CommandTracker, *, callback_token: str | None = None, authorization: str | None = None
+) -> FastAPI:
+    """The eMSP's endpoint for asynchronous answers, in every version.
+
+    With *callback_token*, other credentials get 401; the token is accepted in the encodings
+    of the path's version, or as *authorization* (``base64``, ``plain``, ``either``) says.
+    """
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    expected = (
+        {v: matching_headers(callback_token, accepted_encoding(v, authorization)) for v in VERSIONS}
+        if callback_token is not None
+        else None
+    )
+
+    @app.post("/ocpi/emsp/{version}/commands/{command}/{request_id}")
+    async def result(version: str, command: str, request_id: str, request: Request) -> Response:
+        headers = {"X-Request-ID": request.headers.get("x-request-id", ""),
+                   "X-Correlation-ID": request.headers.get("x-correlation-id", "")}
+        if version not in VERSIONS:
+            return Response(_envelope(3002, f"unsupported version {version!r}"), 404, headers, "application/json")
+        if expected is not None and request.headers.get("authorization") not in expected[version]:
+            return Response(_envelope(2000, "unknown credentials"), 401, headers, "application/json")
+        raw = await request.body()
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            tracker.arrive(command, request_id, raw.decode("utf-8", "replace"), dict(request.headers), None, version)
+            return Response(_envelope(2001, "not JSON"), 400, headers, "application/json")
+        parsed, message = _read_result(version, body)
+        tracker.arrive(command, request_id, body, dict(request.headers), parsed, version)
+        status = 1000 if parsed is not None else 2001
+        return Response(_envelope(status, message), 200, headers, "application/json")
+
+    return app
