@@ -151,3 +151,41 @@ def test_convert_command_exit_codes(payload_2_1_1, payload):
     assert "connector_id" not in json.loads(lossy.stdout)
     assert "/connector_id: warning: dropped '1'" in lossy.stderr.decode()
     assert run("convert", str(payload), "--from", "2.2.1").returncode == 2
+
+
+def test_program_version_option():
+    done = run("--version")
+    assert done.returncode == 0
+    assert done.stdout.decode().startswith("ocpi-ref ")
+    assert done.stdout.decode().split()[1][0].isdigit()
+
+
+@pytest.mark.rule("start-session.own-tokens-only")
+def test_the_hint_checks_other_versions_with_the_same_sender(payload):
+    """A foreign Token breaks the rule in every version that has owners: no version is suggested.
+
+    2.1.1 has no owner (its Token fields differ), so it cannot be the hint either: the payload's
+    owner fields are known fields of 2.2.1 that 2.1.1 would carry as unknown ones.
+    """
+    done = run("check", str(payload), "--sender", "NL-ABC")
+    assert done.returncode == 1
+    assert "hint:" not in done.stdout.decode()
+
+
+@pytest.mark.rule("start-session.connector-requires-evse")
+def test_the_hint_names_the_fix_for_a_connector_without_evse(tmp_path, start_session):
+    doc = {k: v for k, v in start_session.items() if k != "evse_uid"} | {"connector_id": "1"}
+    path = tmp_path / "connector.json"
+    path.write_text(json.dumps(doc))
+    done = run("check", str(path))
+    assert done.returncode == 1
+    last = done.stdout.decode().rstrip().splitlines()[-1]
+    assert last.startswith("hint: connector_id names a connector of one EVSE: add that EVSE's evse_uid")
+    assert "2.2" not in last and "2.1.1" not in last
+
+
+def test_top_level_help_names_every_version_the_cpo_serves():
+    out = run("--help").stdout.decode() + run("cpo", "--help").stdout.decode()
+    assert "2.1.1, 2.2, 2.2.1" in out
+    assert "OCPI 2.2.1 commands, tokens, sessions, cdrs" not in out
+    assert "one line per finding" in run("check", "--help").stdout.decode()
