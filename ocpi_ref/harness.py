@@ -1,7 +1,7 @@
 """A reference CPO and reference eMSPs talking over loopback HTTP, for tests and demos.
 
 ``async with loopback(config) as lb:`` serves the CPO app and one callback server per partner
-on 127.0.0.1 (free ports), gives an OCPI 2.2.1 :class:`~.emsp_client.EmspClient` per partner
+on 127.0.0.1 (free ports), gives an OCPI 2.2.1 :class:`~ocpi_ref.emsp.EmspClient` per partner
 in ``lb.emsps``, and stops everything when the block ends. ``lb.client(partner, version)``
 makes one more client, of any version, that finds the CPO through its Versions module.
 """

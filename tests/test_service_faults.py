@@ -58,7 +58,7 @@ def test_callback_500_or_down_is_logged_not_retried_and_cpo_keeps_serving(rfid_t
                 await lb.cpo.drain()
                 return first, second, ok, list(lb.cpo.deliveries)
 
-    with caplog.at_level(logging.WARNING, logger="ocpi_ref.service.cpo"):
+    with caplog.at_level(logging.WARNING, logger="ocpi_ref.cpo"):
         first, second, ok, deliveries = asyncio.run(main())
     assert first["data"]["result"] == second["data"]["result"] == "ACCEPTED"
     assert hits == ["500"]  # exactly one POST to the failing callback

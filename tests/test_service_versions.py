@@ -314,7 +314,7 @@ def test_2_3_0_accepts_an_unlisted_token_type_that_2_2_1_refuses(rfid_token, cap
             sessions = (await lb.emsps["TNM"].get("sessions", FROM)).json()["data"]
             return r230, r221, sessions
 
-    with caplog.at_level(logging.WARNING, logger="ocpi_ref.service.cpo"):
+    with caplog.at_level(logging.WARNING, logger="ocpi_ref.cpo"):
         r230, r221, sessions = asyncio.run(run())
     assert r230.json()["status_code"] == 1000 and r230.json()["data"]["result"] == "ACCEPTED"
     assert r221.json()["status_code"] == 2001 and "[type.enum]" in r221.json()["status_message"]

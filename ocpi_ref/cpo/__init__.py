@@ -1,14 +1,14 @@
 """The reference CPO over HTTP (needs the ``server`` extra), one module per concern.
 
-* :mod:`.app`: the FastAPI app, HTTP in and out, deciding nothing itself;
-* :mod:`.service`: the CPO's state, handing each request to the module that serves it;
-* :mod:`.credentials`: who is calling (``Authorization``, ``OCPI-from-*``, the size limit);
-* :mod:`.commands`: every command of every version, and what an accepted one starts;
-* :mod:`.delivery`: the one asynchronous answer per accepted command;
-* :mod:`.tokens`, :mod:`.sessions`, :mod:`.versions`: the Tokens receiver, the Sessions and
+* ``app``: the FastAPI app, HTTP in and out, deciding nothing itself;
+* ``service``: the CPO's state, handing each request to the module that serves it;
+* ``credentials``: who is calling (``Authorization``, ``OCPI-from-*``, the size limit);
+* ``commands``: every command of every version, and what an accepted one starts;
+* ``delivery``: the one asynchronous answer per accepted command;
+* ``tokens``, ``sessions``, ``versions``: the Tokens receiver, the Sessions and
   CDRs senders, the Versions module;
-* :mod:`.replies`: :class:`Reply` and :data:`CHOICES`, the table of every answer;
-* :mod:`.config`, :mod:`.chargepoint`, :mod:`.demo`: the TOML configuration, the simulated
+* ``replies``: ``Reply`` and ``CHOICES``, the table of every answer;
+* ``config``, ``chargepoint``, ``demo``: the TOML configuration, the simulated
   Charge Points, and the ready demo configuration.
 """
 

@@ -3,7 +3,7 @@
 Endpoints:
 
 * ``GET /ocpi/versions`` and ``GET /ocpi/cpo/{version}``: the Versions module (the version
-  list and each version's details, :mod:`.versions_module`), without routing headers, which
+  list and each version's details, :mod:`.versions`), without routing headers, which
   the spec says SHALL NOT be used for it; a version not served gets HTTP 404 with status 3002;
 * ``POST /ocpi/cpo/{version}/commands/{command}`` for 2.1.1, 2.2, 2.2.1 and 2.3.0:
   START_SESSION and STOP_SESSION; the other commands answer NOT_SUPPORTED;
@@ -115,7 +115,7 @@ def create_cpo_app(
 ) -> FastAPI:
     """Build the app. *clock*, *http* and *new_request_id* are injectable for tests and the book.
 
-    The service is ``app.state.cpo`` (a :class:`CpoService`): tests read its deliveries.
+    The service is ``app.state.cpo`` (a :class:`~ocpi_ref.cpo.service.CpoService`): tests read its deliveries.
     """
     kwargs: dict[str, Any] = {}
     if clock is not None:

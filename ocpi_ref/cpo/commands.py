@@ -64,7 +64,7 @@ from .replies import (
 
 __all__ = ["COMMANDS", "Commands"]
 
-log = logging.getLogger("ocpi_ref.service.cpo")
+log = logging.getLogger("ocpi_ref.cpo")
 
 #: Each version's command names (its CommandType), for a dict lookup per request.
 COMMANDS: dict[str, frozenset[str]] = {

@@ -89,7 +89,7 @@ class Partner:
     """An eMSP (or hub) that may call us: its credentials, roles and callback hosts.
 
     ``authorization`` is ``base64``, ``plain`` or ``either``, or None for each version's
-    default (:mod:`.authorization_header`, ``commands.authorization-encoding``).
+    default (:mod:`ocpi_ref.transport.authorization`, ``commands.authorization-encoding``).
     """
 
     name: str

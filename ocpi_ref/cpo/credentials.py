@@ -21,7 +21,7 @@ from .replies import FROM_NOT_A_ROLE, NO_CREDENTIALS, TOO_LARGE, Caller, Refusal
 
 __all__ = ["Credentials"]
 
-log = logging.getLogger("ocpi_ref.service.cpo")
+log = logging.getLogger("ocpi_ref.cpo")
 
 #: What a client is told to send, by the accepted encoding (the 401 message).
 _HINT = {

@@ -37,7 +37,7 @@ from .replies import display
 
 __all__ = ["MAX_DELIVERIES", "Deliverer", "Delivery", "result_body"]
 
-log = logging.getLogger("ocpi_ref.service.cpo")
+log = logging.getLogger("ocpi_ref.cpo")
 
 #: CommandResult POSTs in flight at once; more wait their turn. A burst of accepted commands
 #: then queues here, on a few kept-alive connections, instead of opening one connection each.

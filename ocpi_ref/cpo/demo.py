@@ -1,20 +1,7 @@
 """A ready configuration for tests, the book and the benchmark (the same as ``examples/cpo.toml``).
 
-One Charge Point per simulated behaviour, so each outcome is one ``evse_uid`` away:
-
-==============  ============  =====================  ==========================================
-Location        Charge Point  EVSE                   behaviour
-==============  ============  =====================  ==========================================
-LOC-0001        CP-ACCEPTS    EVSE-ACC-1, EVSE-ACC-2  accepts, the car plugs in
-LOC-0001        CP-REJECTS    EVSE-REJ-1             refuses the remote start
-LOC-0001        CP-SILENT     EVSE-SIL-1             never answers
-LOC-0001        CP-OCCUPIED   EVSE-OCC-1             EVSE occupied
-LOC-0001        CP-BROKEN     EVSE-INOP-1            EVSE inoperative
-LOC-0001        CP-NO-CAR     EVSE-NOCAR-1           accepts, no car ever plugs in
-LOC-0001        CP-CONNECTOR  EVSE-CR-1              requires connector_id (connectors 1, 2)
-LOC-0002        CP-PICKER     EVSE-PICK-1            accepts, can choose an EVSE itself
-LOC-0003        CP-FIXED      EVSE-FIX-1             accepts, cannot choose an EVSE
-==============  ============  =====================  ==========================================
+One Charge Point per simulated behaviour, so each outcome is one ``evse_uid`` away; the book's
+"Decisions" page renders the topology from :func:`topology_rows` of this very configuration.
 
 Partners: ``TNM`` (role DE-TNM, the owner of the spec's example Tokens; the Authorization
 header as each version has it) and ``HUB`` (a hub with roles NL-ABC and NL-XYZ, whose token may
@@ -26,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .config import CpoConfig, parse_config
+from .config import Behaviour, Car, CpoConfig, parse_config
 
-__all__ = ["demo_config", "demo_config_dict"]
+__all__ = ["demo_config", "demo_config_dict", "topology_rows"]
 
 TNM_TOKEN, TNM_CALLBACK = "tnm-calls-ref", "ref-calls-tnm"
 HUB_TOKEN, HUB_CALLBACK = "hub-calls-ref", "ref-calls-hub"
@@ -84,5 +71,32 @@ def demo_config_dict(
 
 
 def demo_config(**kw: Any) -> CpoConfig:
-    """The demo configuration; keyword arguments as :func:`demo_config_dict`."""
+    """The demo configuration; keyword arguments as :func:`~ocpi_ref.cpo.demo.demo_config_dict`."""
     return parse_config(demo_config_dict(**kw))
+
+
+_DOES = {
+    Behaviour.ACCEPTS: "accepts the remote start",
+    Behaviour.REJECTS: "refuses the remote start",
+    Behaviour.SILENT: "never answers",
+    Behaviour.OCCUPIED: "answers that the EVSE is occupied",
+    Behaviour.INOPERATIVE: "answers that the EVSE is out of order",
+}
+
+
+def topology_rows(config: CpoConfig) -> list[tuple[str, str, str, str]]:
+    """One row per Charge Point of *config*: Location, Charge Point, EVSEs, what it does."""
+    rows = []
+    for location in config.locations:
+        for cp in location.charge_points:
+            does = [_DOES[config.behaviour(cp.id)]]
+            if config.behaviour(cp.id) is Behaviour.ACCEPTS:
+                does.append("the car plugs in" if config.car(cp.id) is Car.PLUGS_IN else "no car ever plugs in")
+            if cp.can_choose_evse:
+                does.append("can choose an EVSE itself")
+            evses = []
+            for evse in cp.evses:
+                extra = f" (requires connector_id; connectors {', '.join(evse.connectors)})" if evse.connector_required else ""
+                evses.append(evse.uid + extra)
+            rows.append((location.id, cp.id, ", ".join(evses), ", ".join(does)))
+    return rows

@@ -2,7 +2,7 @@
 
 Every answer outside the StartSession decision is a :class:`Choice`: one row of situation,
 HTTP status, OCPI status code, ``data.result`` and rule. The handlers build their replies from
-these rows, and :func:`choices` joins them with the decision's own rows
+these rows, and :func:`~ocpi_ref.cpo.replies.choices` joins them with the decision's own rows
 (:data:`ocpi_ref.flow.decision.OUTCOMES`) into the one table the book renders, so no table of
 choices is written twice. Where a row is not the spec's own (the 413, the 403), its rule record
 says so.
@@ -80,8 +80,8 @@ class Caller:
 class Choice:
     """One row of the CPO's table: a situation and what it is answered with.
 
-    ``result`` is the CommandResponse's (or CommandResult's) result, ``None`` when the answer
-    has no data; ``rule`` ``None`` means the first finding's own rule.
+    ``result`` is the CommandResponse's result, ``None`` when the answer has no data;
+    ``by_finding`` rows take the rule of the first finding that refused the body.
     """
 
     situation: str
@@ -89,14 +89,17 @@ class Choice:
     status_code: int
     result: str | None
     rule: str | None
+    by_finding: bool = False
 
     def reply(self, message: str, data: Any = None, rule: str | None = None) -> Reply:
         """A data-less :class:`Reply` of this row (commands add their CommandResponse)."""
         return Reply(self.http_status, self.status_code, data, message, rule or self.rule)
 
 
-def _row(situation: str, http: int, status: int, result: str | None = None, rule: str | None = None) -> Choice:
-    return Choice(situation, http, status, result, rule)
+def _row(
+    situation: str, http: int, status: int, result: str | None = None, rule: str | None = None, *, by_finding: bool = False
+) -> Choice:
+    return Choice(situation, http, status, result, rule, by_finding)
 
 
 NO_CREDENTIALS = _row("no, malformed, unknown or wrongly encoded ``Authorization: Token``",
@@ -110,7 +113,7 @@ NO_SUCH_COMMAND = _row("unknown command name in the path (not 2.3.0)", 404, CLIE
 OPEN_COMMAND = _row("unknown command name in the path, OCPI 2.3.0", 200, OK, "NOT_SUPPORTED", OPEN_ENUM.id)
 OTHER_COMMAND = _row("RESERVE_NOW, CANCEL_RESERVATION, UNLOCK_CONNECTOR", 200, OK, "NOT_SUPPORTED",
                      OTHER_COMMANDS_NOT_SUPPORTED.id)
-STOP_INVALID = _row("StopSession breaks the field table or a type", 200, INVALID, "REJECTED")
+STOP_INVALID = _row("StopSession breaks the field table or a type", 200, INVALID, "REJECTED", by_finding=True)
 STOP_URL = _row("StopSession response_url host not allowed", 200, INVALID, "REJECTED", RESPONSE_URL_ALLOWED.id)
 STOP_UNKNOWN = _row("StopSession for an unknown session id", 200, OK, "UNKNOWN_SESSION")
 STOP_FOREIGN = _row("StopSession for a session of another party's Token", 200, OK, "REJECTED")
@@ -128,12 +131,12 @@ AFTER_DECISION = (STOP_INVALID, STOP_URL, STOP_UNKNOWN, STOP_FOREIGN, STOP_DONE,
 def choices() -> tuple[Choice, ...]:
     """The whole table: the HTTP-level rows, the StartSession decision's rows, the others."""
     decided = tuple(
-        Choice(o.situation, 200, o.status_code, o.result.value, o.rule) for o in OUTCOMES
+        Choice(o.situation, 200, o.status_code, o.result.value, o.rule, o.rule is None) for o in OUTCOMES
     )
     return (*BEFORE_DECISION, *decided, *AFTER_DECISION)
 
 
-#: :func:`choices`, computed once.
+#: Every answer of the reference CPO, in the order a request meets them (computed once).
 CHOICES = choices()
 
 

@@ -1,8 +1,8 @@
 """The reference eMSP over HTTP (needs the ``server`` extra).
 
-* :mod:`.client`: discovery through the CPO's Versions module, then StartSession and
+* ``client``: discovery through the CPO's Versions module, then StartSession and
   StopSession, each waiting for its asynchronous answer at most as long as the CPO said;
-* :mod:`.callback`: the endpoint those answers arrive at, and the tracker that matches them.
+* ``callback``: the endpoint those answers arrive at, and the tracker that matches them.
 """
 
 from .callback import CALLBACK_PATH, Arrival, CommandTracker, callback_path, create_callback_app

@@ -1,7 +1,7 @@
 """Rules of the command flow around StartSession (OCPI 2.2.1 §13.1, §13.2, §4).
 
 These are behaviour rules: what the CPO and the eMSP do around a command, over HTTP. The
-reference service (:mod:`ocpi_ref.v2_2_1.service`) enforces them and its tests demonstrate
+reference CPO and eMSP (:mod:`ocpi_ref.cpo`, :mod:`ocpi_ref.emsp`) enforce them and their tests demonstrate
 them. Each record lists its section in every version that has the rule (2.2 and later: §4
 Transport and format, §5 Status codes, §13 Commands; 2.1.1: §3, §4 and §13).
 """
