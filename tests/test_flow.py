@@ -267,3 +267,27 @@ def test_ocpp1_evse_with_several_connectors_gets_a_warning():
     split = ChargePoint("CP-1", (Evse("E1a", ("1",)), Evse("E1b", ("2",))), ocpp_version="1.6")
     assert list(check_ocpp1_layout(split)) == []
     assert list(check_ocpp1_layout(dataclasses.replace(two, ocpp_version="2.0.1"))) == []
+
+
+def test_sessions_of_start_matches_the_exchange_not_the_token_alone():
+    from ocpi_ref.flow.sessions import sessions_of_start
+
+    def doc(evse, started, ref=None, status="ACTIVE", uid="U1"):
+        out = {"cdr_token": {"uid": uid}, "location_id": "LOC-1", "evse_uid": evse,
+               "start_date_time": started, "status": status}
+        return out | ({"authorization_reference": ref} if ref else {})
+
+    sent = datetime(2026, 1, 1, 12, 0, tzinfo=timezone.utc)
+    docs = [
+        doc("EVSE-A", "2026-01-01T11:59:00Z"),  # earlier exchange: too old
+        doc("EVSE-B", "2026-01-01T12:00:05Z"),  # another EVSE
+        doc("evse-a", "2026-01-01T12:00:01Z", ref="R1"),  # ours, the EVSE id in another case
+        doc("EVSE-A", "2026-01-01T12:00:02Z", ref="R2"),  # another authorization_reference
+        doc("EVSE-A", "2026-01-01T12:00:03Z", status="COMPLETED"),
+        doc("EVSE-A", "not a date"), "not a session", {"cdr_token": "x"},
+    ]
+    found = sessions_of_start(docs, token_uid="u1", location_id="LOC-1", evse_uid="EVSE-A",
+                              authorization_reference="R1", not_before=sent)
+    assert found == [docs[2]]
+    assert sessions_of_start(docs, token_uid="U1", location_id="LOC-1", evse_uid="EVSE-C",
+                             authorization_reference=None, not_before=sent) == []

@@ -60,3 +60,22 @@ def test_cpo_cli_with_a_bad_config_exits_2(tmp_path, capsys) -> None:
     bad.write_text('[cpo]\ncountry_code = "BE"\n')
     assert main(["cpo", "--config", str(bad)]) == 2
     assert "/cpo/party_id: missing" in capsys.readouterr().err
+
+
+@pytest.mark.rule("start-session.token-in-session-and-cdr")
+def test_emsp_cli_stop_finds_the_session_of_its_own_start_only(cpo_url, capsys) -> None:
+    """An ACTIVE Session of the same Token on another EVSE, from an earlier exchange, is not ours.
+
+    The first exchange (2.1.1, as in the README) leaves a Session on EVSE-ACC-1; the second
+    starts on EVSE-NOCAR-1, where no car plugs in, so ``--stop`` must find no Session at all.
+    """
+    versions_url = cpo_url.replace("/cpo/2.2.1", "/versions")
+    first = main(_emsp(versions_url, "--version", "2.1.1", "--wait", "10", "--token-uid", "CLI-3",
+                       "--location", "LOC-0001", "--evse", "EVSE-ACC-1"))
+    assert first == 0, capsys.readouterr().out
+    capsys.readouterr()
+    code = main(_emsp(cpo_url, "--token-uid", "CLI-3", "--location", "LOC-0001", "--evse", "EVSE-NOCAR-1", "--stop"))
+    out = capsys.readouterr().out
+    assert code == 1, out
+    assert "no Session of this StartSession appeared" in out
+    assert "STOP_SESSION" not in out and "CDR:" not in out

@@ -155,6 +155,8 @@ async def _exchange(args: argparse.Namespace, token: Any, roles: list[Any], from
             result_wait=args.wait,
             authorization=args.authorization,
         )
+        # Whole seconds, as OCPI DateTimes usually are: a Session started in this second counts.
+        sent_at = datetime.now(timezone.utc).replace(microsecond=0)
         try:
             ex = await client.start_session(
                 token,
@@ -168,7 +170,7 @@ async def _exchange(args: argparse.Namespace, token: Any, roles: list[Any], from
             if ex.outcome != "ACCEPTED":
                 return EXIT_FAILED
             if args.stop:
-                return await _session_and_cdr(client, token, args)
+                return await _session_and_cdr(client, token, args, sent_at)
             return EXIT_OK
         except DiscoveryError as exc:
             print(f"the CPO's Versions module did not help: {exc}")
@@ -177,20 +179,28 @@ async def _exchange(args: argparse.Namespace, token: Any, roles: list[Any], from
             await client.aclose()
 
 
-async def _session_and_cdr(client: Any, token: Any, args: argparse.Namespace) -> int:
+async def _session_and_cdr(client: Any, token: Any, args: argparse.Namespace, sent_at: datetime) -> int:
+    """Find the Session of *this* StartSession (not any of the Token's), stop it, show its CDR."""
+    from ..flow.sessions import sessions_of_start
+
     session = None
     for _ in range(20):  # the Session appears when the car plugs in; wait at most ~2 s
         resp = await client.get("sessions", {"date_from": "1970-01-01T00:00:00Z"})
-        mine = [
-            s for s in resp.json().get("data") or []
-            if s.get("cdr_token", {}).get("uid") == token.uid and s.get("status") == "ACTIVE"
-        ]
+        data = resp.json().get("data") if resp.status_code == 200 else None
+        mine = sessions_of_start(
+            data if isinstance(data, list) else [],
+            token_uid=token.uid,
+            location_id=args.location,
+            evse_uid=args.evse,
+            authorization_reference=args.authorization_reference,
+            not_before=sent_at,
+        )
         if mine:
             session = mine[-1]
             break
         await asyncio.sleep(0.1)
     if session is None:
-        print("no Session appeared (the car did not plug in)")
+        print("no Session of this StartSession appeared (the car did not plug in)")
         return EXIT_FAILED
     print("Session: " + json.dumps(session, indent=2))
     stop = await client.stop_session(session["id"])

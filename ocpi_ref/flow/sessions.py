@@ -20,7 +20,7 @@ from ..types import CiString, DateTime
 from ..v2_2_1.models import StartSession
 from .session_token import session_token_fields
 
-__all__ = ["Cdr", "Page", "Session", "SessionStore"]
+__all__ = ["Cdr", "Page", "Session", "SessionStore", "sessions_of_start"]
 
 
 @dataclass(frozen=True)
@@ -215,3 +215,44 @@ def _page(
         if (date_from is None or updated >= date_from) and (date_to is None or updated < date_to)
     ]
     return Page(tuple(hits[offset : offset + limit]), len(hits), offset, limit)
+
+
+def sessions_of_start(
+    sessions: Iterable[Any],
+    *,
+    token_uid: str,
+    location_id: str,
+    evse_uid: str | None,
+    authorization_reference: str | None,
+    not_before: datetime,
+) -> list[dict[str, Any]]:
+    """The ACTIVE Session documents that one StartSession can have led to, newest last.
+
+    The eMSP's way to find the Session of its own command among a Sessions GET: same Token uid,
+    Location, EVSE (when the StartSession named one) and ``authorization_reference`` (when it
+    sent one), started no earlier than *not_before*. Ids compare as CiStrings; anything that is
+    not a readable Session document is passed over, never trusted.
+    """
+    found = []
+    for doc in sessions:
+        if not isinstance(doc, dict) or doc.get("status") != "ACTIVE":
+            continue
+        token = doc.get("cdr_token")
+        started = _datetime(doc.get("start_date_time"))
+        if not isinstance(token, dict) or started is None or started < not_before:
+            continue
+        wanted = [(token.get("uid"), token_uid), (doc.get("location_id"), location_id)]
+        if evse_uid is not None:
+            wanted.append((doc.get("evse_uid"), evse_uid))
+        if authorization_reference is not None:
+            wanted.append((doc.get("authorization_reference"), authorization_reference))
+        if all(isinstance(got, str) and CiString(got) == CiString(want) for got, want in wanted):
+            found.append((started, doc))
+    return [doc for _, doc in sorted(found, key=lambda pair: pair[0])]
+
+
+def _datetime(value: Any) -> datetime | None:
+    try:
+        return DateTime(value).to_datetime() if isinstance(value, str) else None
+    except ValueError:
+        return None
