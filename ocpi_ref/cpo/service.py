@@ -17,14 +17,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import httpx
-from pydantic import ValidationError
 
-from ..errors import findings_from_error
 from ..flow.sessions import SessionStore
 from ..flow.tokens import TokenStore
 from ..flow.window import AuthorizationWindow
 from ..types import CiString
-from ..v2_2_1.models import Token
 from . import sessions as _sessions
 from . import versions as _versions
 from .chargepoint import SimulatedChargePoint
@@ -32,8 +29,8 @@ from .commands import Commands
 from .config import CpoConfig
 from .credentials import Credentials
 from .delivery import Deliverer, Delivery
-from .replies import CLIENT_ERROR, INVALID, Caller, Reply, finding_text, json_object
-from .tokens import TokensReceiver
+from .replies import CLIENT_ERROR, Caller, Reply
+from .tokens import TokensReceiver, read_token
 
 __all__ = ["CpoService"]
 
@@ -129,12 +126,8 @@ class CpoService:
         """
         if CiString(charge_point_id) not in self.charge_points:
             return Reply(404, CLIENT_ERROR, message=f"no Charge Point {charge_point_id}")
-        doc = json_object(body, "Token")
-        if isinstance(doc, Reply):
-            return doc
-        try:
-            token = Token.model_validate(doc)
-        except ValidationError as exc:
-            return Reply(200, INVALID, message=finding_text(findings_from_error(Token, exc)))
+        token = read_token(body)
+        if isinstance(token, Reply):
+            return token
         decision = self.window.decide(token, charge_point_id)
         return Reply(data={"realtime": decision.realtime.value, "reason": decision.reason, "rule": decision.rule})

@@ -26,11 +26,22 @@ from .replies import (
     json_object,
 )
 
-__all__ = ["TokensReceiver"]
+__all__ = ["TokensReceiver", "read_token"]
 
 
 def _invalid(message: str) -> Reply:
     return Reply(200, INVALID, message=message)
+
+
+def read_token(body: bytes) -> Token | Reply:
+    """*body* as an OCPI 2.2.1 Token, or the Reply refusing it with every finding."""
+    doc = json_object(body, "Token")
+    if isinstance(doc, Reply):
+        return doc
+    try:
+        return Token.model_validate(doc)
+    except ValidationError as exc:
+        return _invalid(finding_text(findings_from_error(Token, exc)))
 
 
 class TokensReceiver:
@@ -72,13 +83,9 @@ class TokensReceiver:
         ttype = self._target(caller, cc, pid, type_param)
         if isinstance(ttype, Reply):
             return ttype
-        doc = json_object(body, "Token")
-        if isinstance(doc, Reply):
-            return doc
-        try:
-            token = Token.model_validate(doc)
-        except ValidationError as exc:
-            return _invalid(finding_text(findings_from_error(Token, exc)))
+        token = read_token(body)
+        if isinstance(token, Reply):
+            return token
         mismatch = [
             f"/{name}: {getattr(token, name)!s} differs from the URL's {want}"
             for name, want in (("country_code", cc), ("party_id", pid), ("uid", uid))

@@ -1,5 +1,6 @@
 """OCPI 2.2.1: the models and enums of the StartSession clause (§13.3.5)."""
 
+from ..versions import VersionSpec
 from .enums import (
     AuthMethod,
     CommandResponseType,
@@ -9,7 +10,6 @@ from .enums import (
     TokenType,
     WhitelistType,
 )
-from ..versions import VersionSpec
 from .models import (
     MODEL_ENFORCED,
     VERSION,
