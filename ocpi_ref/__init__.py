@@ -2,13 +2,18 @@
 
 The package root exposes the models of OCPI 2.2.1, the version this reference is built around;
 each version lives in its own subpackage (``ocpi_ref.v2_1_1``, ``v2_2``, ``v2_2_1``,
-``v2_3_0``), and :func:`ocpi_ref.versions.spec` finds them by version. The checker and the
+``v2_3_0``), and :func:`ocpi_ref.spec` finds them by version. The checker and the
 converter take the version as an argument: ``check_start_session(data, version="2.1.1")``.
+The two sides of the flow, without HTTP, are here too: the CPO's :func:`decide_start_session`
+and :class:`AuthorizationWindow`, the eMSP's :class:`EmspStarter` (from :mod:`ocpi_ref.flow`).
 """
 
 from .checker import check_start_session
 from .convert import Conversion, convert_start_session
 from .findings import Finding, Report, Severity
+from .flow.decision import Decision, decide_start_session
+from .flow.starter import EmspStarter
+from .flow.window import AuthorizationWindow
 from .party import PartyId
 from .rules import RULES, Kind, Level, Party, Rule, get_rule
 from .types import CiString, DateTime
@@ -39,6 +44,7 @@ __all__ = [
     "RULES",
     "VERSION",
     "AuthMethod",
+    "AuthorizationWindow",
     "CdrToken",
     "CiString",
     "CommandResponse",
@@ -49,7 +55,9 @@ __all__ = [
     "Conversion",
     "DEFAULT_VERSION",
     "DateTime",
+    "Decision",
     "DisplayText",
+    "EmspStarter",
     "EnergyContract",
     "Finding",
     "Kind",
@@ -69,6 +77,7 @@ __all__ = [
     "WhitelistType",
     "check_start_session",
     "convert_start_session",
+    "decide_start_session",
     "get_rule",
     "spec",
 ]
