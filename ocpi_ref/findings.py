@@ -141,8 +141,9 @@ class Report(NamedTuple):
 
 
 def _breakable(text: str) -> str:
-    """Escaped *text* that a narrow column may break before a ``/`` or after a ``.``."""
-    return html.escape(text).replace("/", "<wbr>/").replace(".", ".<wbr>")
+    """Escaped *text* that a narrow column may break before an inner ``/`` or after a ``.``."""
+    escaped = html.escape(text)
+    return escaped[:1] + escaped[1:].replace("/", "<wbr>/").replace(".", ".<wbr>")
 
 
 # Inline styles of Report._repr_html_: padded cells with a rule under each row, left-aligned, so

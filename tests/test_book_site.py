@@ -288,6 +288,8 @@ def _shoot(chrome, path: str, width: int) -> None:
 def looked_at(site, browser):
     """Every page at both widths: layout problems, local links, requests; screenshots saved."""
     found: dict[str, list[str]] = {"layout": [], "links": [], "requests": []}
+    for old in SHOTS.glob("*.png"):  # only this run's pictures
+        old.unlink()
     anchors: dict[Path, set[str]] = {}
     doms: dict[str, str] = {}
     for path in _site_pages(site):
