@@ -103,13 +103,15 @@ def convert_document(
     findings: list[Finding] = []
     out: Doc | None = doc
     for step in _steps(source, target):
-        out = step(out, owner_id, findings)
+        out = step(out, owner_id, findings, target)
         if out is None:
             break
     return Conversion(source, target, out, tuple(findings))
 
 
-Step = Callable[[Doc, "PartyId | None", list[Finding]], "Doc | None"]
+#: One version step: (document, owner, findings so far, the conversion's final target). A loss
+#: names the final target, which lacks what an intermediate version may lack too.
+Step = Callable[[Doc, "PartyId | None", list[Finding], str], "Doc | None"]
 
 
 def _steps(source: str, target: str) -> Iterator[Step]:
@@ -144,7 +146,9 @@ def _rename(doc: Doc, renames: dict[str, str], insert: Iterable[tuple[str, Any]]
 # ----------------------------------------------------------------------------- 2.1.1 <-> 2.2
 
 
-def _up_from_2_1_1(doc: Doc, owner: PartyId | None, findings: list[Finding]) -> Doc | None:
+def _up_from_2_1_1(
+    doc: Doc, owner: PartyId | None, findings: list[Finding], target: str
+) -> Doc | None:
     if owner is None:
         findings.append(
             Finding(
@@ -188,7 +192,9 @@ _NOT_IN_2_1_1 = ("group_id", "default_profile_type", "energy_contract")
 _TEXT_FIELDS_2_1_1 = {"visual_number": False, "issuer": True, "language": False}  # name: required
 
 
-def _down_to_2_1_1(doc: Doc, owner: PartyId | None, findings: list[Finding]) -> Doc | None:
+def _down_to_2_1_1(
+    doc: Doc, owner: PartyId | None, findings: list[Finding], target: str
+) -> Doc | None:
     out = dict(doc)
     if "authorization_reference" in out:
         _drop(findings, "/authorization_reference", out.pop("authorization_reference"), "2.1.1")
@@ -240,14 +246,18 @@ def _replace_type(findings: list[Finding], token: Doc, target: str) -> None:
 # ----------------------------------------------------------------------------- 2.2 <-> 2.2.1
 
 
-def _up_from_2_2(doc: Doc, owner: PartyId | None, findings: list[Finding]) -> Doc | None:
+def _up_from_2_2(
+    doc: Doc, owner: PartyId | None, findings: list[Finding], target: str
+) -> Doc | None:
     return dict(doc)  # 2.2.1 only adds the optional connector_id
 
 
-def _down_to_2_2(doc: Doc, owner: PartyId | None, findings: list[Finding]) -> Doc | None:
+def _down_to_2_2(
+    doc: Doc, owner: PartyId | None, findings: list[Finding], target: str
+) -> Doc | None:
     out = dict(doc)
     if "connector_id" in out:
-        _drop(findings, "/connector_id", out.pop("connector_id"), "2.2")
+        _drop(findings, "/connector_id", out.pop("connector_id"), target)
     return out
 
 
@@ -256,14 +266,18 @@ def _down_to_2_2(doc: Doc, owner: PartyId | None, findings: list[Finding]) -> Do
 _TOKEN_TYPES_2_2_1 = ("AD_HOC_USER", "APP_USER", "OTHER", "RFID")
 
 
-def _up_from_2_2_1(doc: Doc, owner: PartyId | None, findings: list[Finding]) -> Doc | None:
+def _up_from_2_2_1(
+    doc: Doc, owner: PartyId | None, findings: list[Finding], target: str
+) -> Doc | None:
     return dict(doc)  # the StartSession table is unchanged; TokenType only grows
 
 
-def _down_to_2_2_1(doc: Doc, owner: PartyId | None, findings: list[Finding]) -> Doc | None:
+def _down_to_2_2_1(
+    doc: Doc, owner: PartyId | None, findings: list[Finding], target: str
+) -> Doc | None:
     token = dict(doc["token"])
     if token["type"] not in _TOKEN_TYPES_2_2_1:
-        _replace_type(findings, token, "2.2.1")
+        _replace_type(findings, token, target)
     return {**doc, "token": token}
 
 

@@ -111,24 +111,53 @@ class Report(NamedTuple):
         return str(self)
 
     def _repr_html_(self) -> str:
-        """A table for notebooks: pointer, severity, rule, message."""
+        """A table for notebooks: pointer, severity, rule, message, one finding a row.
+
+        The styles are inline, so the table reads the same in JupyterLab, in a classic notebook
+        and on the book's pages (which add the class ``ocpi-report`` to their own CSS).
+        """
         verdict = "conforms" if self.conforms else "does not conform"
+        counts = _counts(self.findings)
+        head = f"OCPI {html.escape(self.version)} StartSession: {verdict}"
+        head += f" ({counts})" if counts else ""
+        heading = f'<p style="{_HTML_HEAD}"><strong>{head}</strong></p>'
+        if not self.findings:
+            return heading
+        cells = ("pointer", "severity", "rule", "message")
+        thead = "".join(f'<th style="{_HTML_TH}">{name}</th>' for name in cells)
         rows = "".join(
             "<tr>"
-            f"<td><code>{html.escape(f.pointer or '(document)')}</code></td>"
-            f"<td>{f.severity.value}</td>"
-            f"<td><code>{html.escape(f.rule)}</code></td>"
-            f"<td>{html.escape(f.message)}</td>"
+            f'<td style="{_HTML_TD}"><code>{_breakable(f.pointer or "(document)")}</code></td>'
+            f'<td style="{_HTML_TD}{_HTML_SEVERITY[f.severity]}">{f.severity.value}</td>'
+            f'<td style="{_HTML_TD}"><code>{_breakable(f.rule)}</code></td>'
+            f'<td style="{_HTML_TD}">{html.escape(f.message)}</td>'
             "</tr>"
             for f in self.findings
         )
-        table = (
-            "<table><thead><tr><th>pointer</th><th>severity</th><th>rule</th>"
-            f"<th>message</th></tr></thead><tbody>{rows}</tbody></table>"
-            if self.findings
-            else ""
+        return (
+            f'{heading}<table class="ocpi-report" style="{_HTML_TABLE}">'
+            f"<thead><tr>{thead}</tr></thead><tbody>{rows}</tbody></table>"
         )
-        return f"<p><strong>OCPI {self.version} StartSession: {verdict}</strong></p>{table}"
+
+
+def _breakable(text: str) -> str:
+    """Escaped *text* that a narrow column may break before an inner ``/`` or after a ``.``."""
+    escaped = html.escape(text)
+    return escaped[:1] + escaped[1:].replace("/", "<wbr>/").replace(".", ".<wbr>")
+
+
+# Inline styles of Report._repr_html_: padded cells with a rule under each row, left-aligned, so
+# that neighbouring columns (a pointer and its severity) never run together.
+_HTML_HEAD = "margin:0 0 .4em"
+_HTML_TABLE = "border-collapse:collapse;margin:0 0 .5em"
+_HTML_CELL = "padding:.25em .75em .25em 0;text-align:left;vertical-align:top;"
+_HTML_TH = _HTML_CELL + "border-bottom:2px solid rgba(128,128,128,.6);font-weight:600"
+_HTML_TD = _HTML_CELL + "border-bottom:1px solid rgba(128,128,128,.3)"
+_HTML_SEVERITY = {
+    Severity.ERROR: ";color:#b42318;font-weight:600",
+    Severity.WARNING: ";color:#a15c07",
+    Severity.INFO: "",
+}
 
 
 def _counts(findings: Iterable[Finding]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -86,6 +87,23 @@ def test_downgrading_2_2_1_to_2_1_1_lists_exactly_what_is_lost(start_session, ap
     assert done.document["token"]["auth_id"] == app_token["contract_id"]
     assert "APP_USER" in next(f.message for f in done.losses if f.rule == "convert.value-replaced")
     assert check_start_session(done.document, version="2.1.1").conforms
+
+
+@pytest.mark.rule("convert.field-dropped", "convert.value-replaced")
+@pytest.mark.parametrize(
+    ("source", "target", "token_type"),
+    [("2.2.1", "2.1.1", "RFID"), ("2.3.0", "2.1.1", "EMAID"), ("2.3.0", "2.2", "EMAID")],
+)
+def test_every_loss_names_the_target_version_not_a_step_on_the_way(
+    start_session, rfid_token, source, target, token_type
+):
+    doc = {**start_session, "token": {**rfid_token, "type": token_type}}
+    done = convert_start_session(doc, source, target)
+    assert done.ok and done.losses
+    assert ("convert.field-dropped", "/connector_id") in losses(done)
+    for loss in done.losses:
+        named = set(re.findall(r"OCPI (\d+\.\d+(?:\.\d+)?)", loss.message))
+        assert named == {target}, f"{loss.pointer}: {loss.message}"
 
 
 @pytest.mark.rule("convert.field-dropped")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -21,6 +20,7 @@ from ocpi_ref import (
 )
 from ocpi_ref.shape import fields_of
 from ocpi_ref.v2_2_1.examples import SPEC_EXAMPLES, spec_example, spec_example_bytes
+from spec_sources import need
 
 TOKEN_EXAMPLES = ["token_example_1_app_user", "token_example_2_full_rfid", "token_put_example"]
 
@@ -74,10 +74,8 @@ def test_bundled_examples_are_the_published_bytes():
 
 
 def test_bundled_examples_match_the_spec_sources_when_present():
-    """Compare with the verbatim spec sources beside the project, when a checkout has them."""
-    sources = Path(__file__).resolve().parents[2] / "shared" / "spec" / "ocpi-src" / "2.2.1" / "examples"
-    if not sources.is_dir():
-        pytest.skip("spec sources (shared/spec/ocpi-src) are not beside this checkout")
+    """Compare with the verbatim spec sources (spec/ocpi-src, or OCPI_SPEC_SRC)."""
+    sources = need("2.2.1", "examples")
     for name in SPEC_EXAMPLES:
         assert spec_example_bytes(name) == (sources / f"{name}.json").read_bytes(), name
 

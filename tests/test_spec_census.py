@@ -1,7 +1,7 @@
 """Field census: our models and enums against the specification's own tables, in every version.
 
-The verbatim spec sources live beside the project, in ``shared/spec/ocpi-src`` (folders
-``2.1.1`` in Markdown, ``2.2``, ``2.2.1`` and ``v2.3.0`` in AsciiDoc). This module reads the
+The verbatim spec sources are in this repository, in ``spec/ocpi-src`` (folders ``2.1.1`` in
+Markdown, ``2.2``, ``2.2.1`` and ``v2.3.0`` in AsciiDoc). This module reads the
 field tables, enum tables and headings of the Commands, Tokens, CDRs, Sessions and Types
 chapters and compares them with :func:`ocpi_ref.versions.spec` and
 :func:`ocpi_ref.shape.fields_of`:
@@ -24,7 +24,6 @@ and in 2.3.0 TokenType is an OpenEnum, so Token.type keeps the label ``TokenType
 from __future__ import annotations
 
 import importlib
-import os
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -36,11 +35,8 @@ from pydantic import BaseModel
 from ocpi_ref.shape import FieldShape, fields_of
 from ocpi_ref.specs import spec
 from ocpi_ref.versions import VERSIONS
+from spec_sources import need
 
-SPEC_SRC = Path(
-    os.environ.get("OCPI_SPEC_SRC")
-    or Path(__file__).resolve().parents[2] / "shared" / "spec" / "ocpi-src"
-)
 FOLDERS = {"2.1.1": "2.1.1", "2.2": "2.2", "2.2.1": "2.2.1", "2.3.0": "v2.3.0"}
 
 #: The chapter number of each file, as the published PDF numbers it.
@@ -301,13 +297,8 @@ def our_fields(model: type[BaseModel]) -> list[tuple[str, str, str]]:
 
 @pytest.fixture
 def census(version: str) -> dict[str, Heading]:
-    """The spec's headings of *version*; skips when its sources are not beside this checkout."""
-    folder = SPEC_SRC / FOLDERS[version]
-    if not folder.is_dir():
-        pytest.skip(
-            f"spec sources (shared/spec/ocpi-src) are not beside this checkout: no {folder}"
-        )
-    return read_census(folder, version)
+    """The spec's headings of *version*; skips when its sources are missing."""
+    return read_census(need(FOLDERS[version]), version)
 
 
 def by_version(names: tuple[str, ...]) -> list:

@@ -16,6 +16,7 @@ from ocpi_ref.v2_1_1.examples import spec_example as spec_example_2_1_1
 from ocpi_ref.v2_1_1.examples import spec_example_bytes as spec_example_bytes_2_1_1
 from ocpi_ref.specs import spec
 from ocpi_ref.versions import VERSIONS, from_version, version_key
+from spec_sources import need
 
 URL = "https://emsp.example.com/ocpi/commands/START_SESSION/42"
 
@@ -192,12 +193,8 @@ def test_2_1_1_spec_token_examples_round_trip_verbatim(name):
 
 
 def test_2_1_1_bundled_examples_are_the_published_text():
-    """The 2.1.1 examples are excerpts of Markdown code blocks; compare them when the sources are here."""
-    from pathlib import Path
-
-    sources = Path(__file__).resolve().parents[2] / "shared" / "spec" / "ocpi-src" / "2.1.1"
-    if not sources.is_dir():
-        pytest.skip("spec sources (shared/spec/ocpi-src) are not beside this checkout")
+    """The 2.1.1 examples are excerpts of Markdown code blocks of the spec sources."""
+    sources = need("2.1.1")
     text = (sources / "mod_tokens.md").read_text() + (sources / "transport_and_format.md").read_text()
     for name in SPEC_EXAMPLES_2_1_1:
         assert spec_example_bytes_2_1_1(name).decode() in text, name

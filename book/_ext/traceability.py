@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from docutils import nodes as docutils_nodes
+
 BOOK = Path(__file__).resolve().parent.parent
 ROOT = BOOK.parent
 TESTS = ROOT / "tests"
@@ -190,7 +192,51 @@ def problems(rows: list[Row] | None = None) -> list[str]:
     return out
 
 
+def compact_sections(sections: dict[str, str]) -> list[str]:
+    """A rule's sections, one line per run of versions with the same number.
+
+    >>> compact_sections({"2.1.1": "13.3.3", "2.2": "13.3.5", "2.2.1": "13.3.5", "2.3.0": "13.3.5"})
+    ['2.1.1 §13.3.3', '2.2+ §13.3.5']
+    >>> compact_sections({"2.2": "4.1.7.2", "2.2.1": "4.1.8.2", "2.3.0": "4.1.9.2"})
+    ['2.2 §4.1.7.2', '2.2.1 §4.1.8.2', '2.3.0 §4.1.9.2']
+    """
+    from ocpi_ref.versions import VERSIONS
+
+    runs: list[list[str]] = []  # [first version, last version, section]
+    for version in VERSIONS:
+        number = sections.get(version)
+        if number is None:
+            continue
+        if runs and runs[-1][2] == number and VERSIONS.index(runs[-1][1]) + 1 == VERSIONS.index(version):
+            runs[-1][1] = version
+        else:
+            runs.append([version, version, number])
+    out = []
+    for first, last, number in runs:
+        if first == last:
+            span = first
+        elif last == VERSIONS[-1]:
+            span = f"{first}+"
+        else:
+            span = f"{first}–{last}"
+        out.append(f"{span}\u00a0§{number}")
+    return out
+
+
 # --------------------------------------------------------------------------- Sphinx
+
+
+class folded(docutils_nodes.General, docutils_nodes.Element):
+    """``<details>`` with a ``<summary>``: the tests of a rule, folded under their count."""
+
+
+def visit_folded(self, node) -> None:
+    self.body.append(f"<details><summary>{self.encode(node['summary'])}</summary>")
+
+
+def depart_folded(self, node) -> None:
+    self.body.append("</details>")
+
 
 
 def setup(app):  # pragma: no cover - exercised by the book build
@@ -200,7 +246,7 @@ def setup(app):  # pragma: no cover - exercised by the book build
     from sphinx.util.docutils import SphinxDirective
 
     logger = logging.getLogger(__name__)
-    headers = ("rule", "section", "level", "binds", "kind", "tests", "chapter")
+    headers = ("rule", "section", "level", "binds", "kind", "tests")
 
     def xref(reftype: str, target: str, content: nodes.Node, docname: str, explicit: bool):
         ref = addnodes.pending_xref(
@@ -231,6 +277,8 @@ def setup(app):  # pragma: no cover - exercised by the book build
         has_content = False
 
         def run(self):
+            from ocpi_ref import RULES
+
             docname = self.env.docname
             if not hasattr(self.env, "traceability_docs"):
                 self.env.traceability_docs = set()
@@ -243,10 +291,10 @@ def setup(app):  # pragma: no cover - exercised by the book build
             for path in sorted(TESTS.glob("test_*.py")):
                 self.env.note_dependency(str(path))
 
-            table = nodes.table(classes=["traceability", "full-width"])
+            table = nodes.table(classes=["traceability"])
             group = nodes.tgroup(cols=len(headers))
             table += group
-            for width in (24, 12, 8, 10, 9, 40, 20):
+            for width in (30, 18, 9, 9, 10, 14):
                 group += nodes.colspec(colwidth=width)
             head = nodes.thead()
             row = nodes.row()
@@ -259,26 +307,27 @@ def setup(app):  # pragma: no cover - exercised by the book build
                 rule = (
                     para(xref("ref", r.rule_id, literal, docname, True)) if r.chapter else para(literal)
                 )
+                sections = para()
+                for i, line in enumerate(compact_sections(RULES[r.rule_id].sections)):
+                    if i:
+                        sections += nodes.raw("", "<br>", format="html")
+                    sections += nodes.Text(line)
                 if r.tests:
-                    tests = nodes.bullet_list(classes=["simple"])
+                    tests = folded(summary=f"{len(r.tests)} test{'s' if len(r.tests) != 1 else ''}")
+                    listed = nodes.bullet_list(classes=["simple"])
                     for t in r.tests:
-                        tests += nodes.list_item("", para(nodes.literal(text=t)))
+                        listed += nodes.list_item("", para(nodes.literal(text=t.removeprefix("tests/"))))
+                    tests += listed
                 else:
                     tests = para(nodes.strong(text="none"))
-                chapter = (
-                    para(xref("doc", "/" + r.chapter, nodes.inline(text=r.chapter), docname, False))
-                    if r.chapter
-                    else para(nodes.strong(text="none"))
-                )
                 row = nodes.row(ids=[f"trace-{r.rule_id.replace('.', '-')}"])
                 row += [
                     cell(rule),
-                    cell(para(nodes.Text(r.section.replace(" ", "\u00a0")))),
+                    cell(sections),
                     cell(para(nodes.Text(r.level))),
                     cell(para(nodes.Text(r.binds))),
                     cell(para(nodes.Text(r.kind))),
                     cell(tests),
-                    cell(chapter),
                 ]
                 body += row
             group += body
@@ -288,6 +337,7 @@ def setup(app):  # pragma: no cover - exercised by the book build
         """The matrix depends on the registry and the tests, so its page is never up to date."""
         return sorted(getattr(env, "traceability_docs", set()) - set(removed))
 
+    app.add_node(folded, html=(visit_folded, depart_folded))
     app.add_directive("traceability-matrix", TraceabilityMatrix)
     app.connect("env-get-outdated", always_reread)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
