@@ -6,8 +6,12 @@ The stages run in order, each on what the previous one could read:
 2. the model of the version (:class:`~ocpi_ref.versions.VersionSpec`): field table and OCPI
    types, every error, not the first;
 3. unknown fields, reported as information; in 2.3.0, values outside an OpenEnum's list too;
+   values that are legal but surely a mistake (an empty string, the year 0000), as warnings;
 4. the clause's payload rules, then its context rules when context is given; a rule runs
    only on a version that has it (:attr:`Rule.sections <ocpi_ref.Rule.sections>`).
+
+The report keeps the two verdicts apart (:class:`~ocpi_ref.findings.Report`): ``conforms``
+follows the spec's rules only, ``accepted`` adds this reference's own limits (``json.limits``).
 
 Rules in stage 4 run on the parsed JSON, so a StartSession with a bad Token still gets its
 connector rule checked.
@@ -16,8 +20,11 @@ A fast path comes first: most payloads conform, so bytes or text go straight to 
 ``model_validate_json`` (parsed and validated in Rust). Its answer is kept only when nothing
 could hide from it: the model is valid (so no NaN, no lone surrogate, no bad UTF-8, no unknown
 type), no object has unknown fields, and an upper bound of the member names in the text equals
-the number of members parsed (so no name appears twice). Any doubt sends the payload down the
-full path above, which finds every problem.
+the number of members parsed (so no name appears twice), and the text holds neither ``""`` nor
+``"0000-`` (so there is no empty string and no year 0000 to warn about). These are a few
+C-speed passes over the bytes, never a Python call per field; the stricter type checks (URL
+syntax, printable characters, code lists) are patterns the model runs in Rust. Any doubt sends
+the payload down the full path above, which finds every problem.
 """
 
 from __future__ import annotations
@@ -36,11 +43,11 @@ from .jsondoc import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, json_type_name, load
 from .party import parse_parties
 from .rules.checker import INTERNAL_ERROR
 from .rules.start_session import CONTEXT_CHECKS, PAYLOAD_CHECKS, Check, Context
-from .rules.types import JSON_TYPE, OPEN_ENUM, UNKNOWN
+from .rules.types import DATETIME, EMPTY_STRING, JSON_TYPE, OPEN_ENUM, UNKNOWN
 from .shape import fields_of
 from .versions import DEFAULT_VERSION, VersionSpec, spec
 
-__all__ = ["check_start_session", "check_start_session_model", "unknown_fields"]
+__all__ = ["check_start_session", "check_start_session_model", "suspect_values", "unknown_fields"]
 
 _NO_CONTEXT = Context()
 
@@ -116,12 +123,14 @@ def check_start_session(
         max_depth: documents nested deeper than this are refused (``json.limits``).
 
     Returns:
-        A :class:`~ocpi_ref.Report`; ``report.conforms`` is false when any finding is an error.
+        A :class:`~ocpi_ref.Report`; ``report.conforms`` is false when a spec rule is broken
+        (None when the document was too large or too deep to examine), ``report.accepted``
+        also when this reference refuses the document for its own protection.
         Bad *data* never raises; a malformed *sender* or an unknown *version* does (they are
         the caller's arguments).
     """
-    findings, _start = _run(version, data, sender, evse_capabilities, max_bytes, max_depth)
-    return Report(version, tuple(findings))
+    findings, _start, complete = _run(version, data, sender, evse_capabilities, max_bytes, max_depth)
+    return Report(version, tuple(findings), complete)
 
 
 def check_start_session_model(
@@ -133,15 +142,16 @@ def check_start_session_model(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_depth: int = DEFAULT_MAX_DEPTH,
 ) -> tuple[Report, BaseModel | None]:
-    """:func:`~ocpi_ref.check_start_session`, and the StartSession model when the report conforms.
+    """:func:`~ocpi_ref.check_start_session`, and the StartSession model when the report is accepted.
 
     The checker builds the model anyway; a caller that goes on with it (the CPO deciding what
     to answer) takes it from here instead of parsing and validating the body a second time.
-    The model is None whenever the report does not conform.
+    The model is None whenever the report is not :attr:`~ocpi_ref.findings.Report.accepted`:
+    a document that does not conform, or one this reference refuses to process.
     """
-    findings, start = _run(version, data, sender, evse_capabilities, max_bytes, max_depth)
-    report = Report(version, tuple(findings))
-    return report, start if report.conforms else None
+    findings, start, complete = _run(version, data, sender, evse_capabilities, max_bytes, max_depth)
+    report = Report(version, tuple(findings), complete)
+    return report, start if report.accepted else None
 
 
 def _run(
@@ -151,7 +161,7 @@ def _run(
     evse_capabilities: Iterable[str] | None,
     max_bytes: int,
     max_depth: int,
-) -> tuple[list[Finding], BaseModel | None]:
+) -> tuple[list[Finding], BaseModel | None, bool]:
     plan = _plan(version)
     if sender is None and evse_capabilities is None:
         ctx = _NO_CONTEXT
@@ -163,9 +173,9 @@ def _run(
     try:
         return _check(plan, data, ctx, max_bytes, max_depth)
     except (RecursionError, MemoryError) as exc:
-        return [_internal(exc)], None
+        return [_internal(exc)], None, False
     except Exception as exc:  # noqa: BLE001 - the checker promises to answer, whatever happens
-        return [_internal(exc)], None
+        return [_internal(exc)], None, False
 
 
 def _internal(exc: BaseException) -> Finding:
@@ -180,20 +190,21 @@ def _internal(exc: BaseException) -> Finding:
 _JSON_WHITESPACE = b" \t\r\n"
 
 
-def _member_names_at_most(data: bytes | str) -> int:
-    """An upper bound of the member names in a JSON text; every name counts at least once.
+def _squeezed(data: bytes | str) -> bytes | None:
+    """The JSON text as UTF-8 with every JSON whitespace byte deleted (None: not encodable).
 
-    Between a name's closing quote and its colon there is only JSON whitespace, so with all
-    whitespace deleted every name ends in `":`. Deleting whitespace inside strings can only
-    add matches, never remove one, so the count never falls below the true number of names.
-    Two C-speed passes, no parsing.
+    Between a name's closing quote and its colon there is only JSON whitespace, so here every
+    name ends in `":` and ``count(b'":')`` is an upper bound of the member names: deleting
+    whitespace inside strings can only add matches, never remove one. Likewise every empty
+    string shows as `""` and every DateTime of the year 0000 as `"0000-`; a match inside some
+    other string only costs the full path.
     """
     if isinstance(data, str):
         try:
             data = data.encode("utf-8")
         except UnicodeEncodeError:
-            return -1
-    return data.translate(None, _JSON_WHITESPACE).count(b'":')
+            return None
+    return data.translate(None, _JSON_WHITESPACE)
 
 
 def _members(plan: _Plan, start: BaseModel) -> int:
@@ -218,8 +229,11 @@ def _fast(plan: _Plan, data: bytes | str, ctx: Context) -> tuple[list[Finding], 
         start = plan.validate_json(data)
     except ValidationError:
         return None
-    if _member_names_at_most(data) != _members(plan, start):
+    squeezed = _squeezed(data)
+    if squeezed is None or squeezed.count(b'":') != _members(plan, start):
         return None
+    if b'""' in squeezed or b'"0000-' in squeezed:
+        return None  # an empty string or the year 0000: the full path warns
     fields = start.__dict__  # pydantic keeps a model's field values in a plain dict
     doc = {**fields, "token": fields["token"].__dict__}
     findings: list[Finding] = []
@@ -235,15 +249,15 @@ def _fast(plan: _Plan, data: bytes | str, ctx: Context) -> tuple[list[Finding], 
 
 def _check(
     plan: _Plan, data: Any, ctx: Context, max_bytes: int, max_depth: int
-) -> tuple[list[Finding], BaseModel | None]:
+) -> tuple[list[Finding], BaseModel | None, bool]:
     if isinstance(data, (bytes, str)) and len(data) <= max_bytes:
         fast = _fast(plan, data, ctx)
         if fast is not None:
-            return fast
+            return (*fast, True)
     loaded = load(data, max_bytes=max_bytes, max_depth=max_depth)
-    findings = loaded.findings
+    findings, complete = loaded.findings, loaded.complete
     if not loaded.usable:
-        return findings, None
+        return findings, None, complete
     doc = loaded.value
     if not isinstance(doc, Mapping):
         findings.append(
@@ -254,7 +268,7 @@ def _check(
                 f"a StartSession is a JSON object, got {json_type_name(doc)}",
             )
         )
-        return findings, None
+        return findings, None, complete
     model = plan.spec.start_session
     start = None
     try:
@@ -264,12 +278,13 @@ def _check(
     findings.extend(unknown_fields(doc, model, version=plan.spec.version))
     if plan.spec.open_enums:
         findings.extend(open_enum_values(doc, model))
+    findings.extend(suspect_values(doc, model))
     for check in plan.payload:
         findings.extend(check(doc, ctx))
     if ctx is not _NO_CONTEXT:
         for check in plan.context:
             findings.extend(check(doc, ctx))
-    return findings, start
+    return findings, start, complete
 
 
 def _walk(
@@ -301,6 +316,37 @@ def unknown_fields(
                 at + pointer(key),
                 f"{key} is not a field of {obj_model.__name__} in OCPI {version}; kept as received",
             )
+
+
+def suspect_values(doc: Mapping[str, Any], model: type[BaseModel]) -> Iterator[Finding]:
+    """Warnings for values the spec allows but that are surely a mistake.
+
+    An empty string in a text field (``field.empty-string``: the spec sets no minimum length,
+    and an empty required field counts as set) and a DateTime in the year 0000
+    (``type.datetime``: RFC 3339 allows it, no real timestamp has it).
+    """
+    for obj, obj_model, at in _walk(doc, model):
+        for name, shape in fields_of(obj_model).items():
+            value = obj.get(name)
+            if not isinstance(value, str) or shape.ocpi is None:
+                continue
+            if value == "":
+                need = "a required" if shape.required else "an optional"
+                yield Finding(
+                    EMPTY_STRING.id,
+                    Severity.WARNING,
+                    at + pointer(name),
+                    f"{name} is an empty string: legal ({need} {shape.label} has no minimum "
+                    "length, and an empty one counts as set), but surely a mistake",
+                )
+            elif shape.ocpi.name == "DateTime" and value.startswith("0000-"):
+                yield Finding(
+                    DATETIME.id,
+                    Severity.WARNING,
+                    at + pointer(name),
+                    f"{name} {value!r} is in the year 0000: RFC 3339 allows it, but no real "
+                    "timestamp has it (a placeholder?)",
+                )
 
 
 def open_enum_values(doc: Mapping[str, Any], model: type[BaseModel]) -> Iterator[Finding]:

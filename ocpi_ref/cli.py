@@ -1,8 +1,10 @@
 """The ``ocpi-ref`` command line: ``check`` a payload, print a ``schema``, ``convert`` between
 versions, run the flow.
 
-Exit codes of ``check``: 0 the payload conforms, 1 it does not (invalid JSON included),
-2 the command could not run (missing file, bad arguments), with one line on stderr.
+Exit codes of ``check`` follow the spec verdict (``conforms``): 0 the payload conforms, 1 it
+does not (invalid JSON included), 3 unknown (too large or too deep for this reference to read),
+2 the command could not run (missing file, bad arguments), with one line on stderr. The
+reference receiver's own refusals are printed (``refused``) but do not change the exit code.
 Exit codes of ``convert``: 0 converted without loss, 1 converted with losses (listed on stderr)
 or not convertible, 2 the command could not run.
 """
@@ -22,7 +24,7 @@ from .versions import DEFAULT_VERSION, VERSIONS
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_NONCONFORMING, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_NONCONFORMING, EXIT_USAGE, EXIT_UNKNOWN = 0, 1, 2, 3
 
 
 class _Parser(argparse.ArgumentParser):
@@ -110,11 +112,11 @@ def _check(args: argparse.Namespace) -> int:
         print(report.to_json())
     else:
         print(report)
-        if not report.conforms:
+        if report.conforms is False:
             others = [v for v in VERSIONS if v != args.version and check_start_session(data, version=v).conforms]
             if others:
                 print(f"hint: this payload conforms to OCPI {', '.join(others)}; check with --version")
-    return EXIT_OK if report.conforms else EXIT_NONCONFORMING
+    return {True: EXIT_OK, False: EXIT_NONCONFORMING}.get(report.conforms, EXIT_UNKNOWN)
 
 
 def _schema(args: argparse.Namespace) -> int:

@@ -8,6 +8,10 @@ One place answers, for every rule in :data:`ocpi_ref.RULES`:
 * which chapter explains it: the page of the book (listed in ``book/_toc.yml``) that carries
   the MyST label ``(rule-id)=``.
 
+Each row also keeps apart what the spec says and what this reference chooses: ``level`` is the
+spec's level in each version (``policy`` where the spec says nothing), ``choice`` this
+reference's own decision where it goes beyond the spec's statement.
+
 The Sphinx directive ``traceability-matrix`` renders the table on the traceability page and
 warns (so ``-W`` fails the build) for every rule without a test or a chapter;
 ``tests/test_traceability.py`` asserts the same with the same functions.
@@ -156,6 +160,7 @@ class Row:
     kind: str
     tests: tuple[str, ...]
     chapter: str | None
+    choice: str = ""
 
 
 def matrix(tests_dir: Path = TESTS, book_dir: Path = BOOK) -> list[Row]:
@@ -168,14 +173,29 @@ def matrix(tests_dir: Path = TESTS, book_dir: Path = BOOK) -> list[Row]:
         Row(
             rule_id=rule.id,
             section="; ".join(f"OCPI {v} §{s}" for v, s in rule.sections.items()),
-            level=rule.level.value,
+            level=_levels(rule),
             binds=", ".join(p.value for p in rule.binds),
             kind=rule.kind.value,
             tests=tuple(tests.get(rule.id, ())),
             chapter=chapters.get(rule.id),
+            choice="; ".join(
+                dict.fromkeys(
+                    (f"{v}: {c}" if len({rule.choice_in(w) for w in rule.versions}) > 1 else c)
+                    for v in rule.versions
+                    if (c := rule.choice_in(v))
+                )
+            ),
         )
         for rule in RULES.values()
     ]
+
+
+def _levels(rule) -> str:
+    """The spec's level, or each version's where they differ (``policy in 2.1.1; SHALL in 2.2``)."""
+    levels = [rule.level_in(v).value for v in rule.versions]
+    if len(set(levels)) == 1:
+        return levels[0]
+    return "; ".join(f"{level} in {v}" for v, level in zip(rule.versions, levels))
 
 
 def problems(rows: list[Row] | None = None) -> list[str]:
@@ -200,7 +220,7 @@ def setup(app):  # pragma: no cover - exercised by the book build
     from sphinx.util.docutils import SphinxDirective
 
     logger = logging.getLogger(__name__)
-    headers = ("rule", "section", "level", "binds", "kind", "tests", "chapter")
+    headers = ("rule", "section", "spec level", "this reference's choice", "binds", "kind", "tests", "chapter")
 
     def xref(reftype: str, target: str, content: nodes.Node, docname: str, explicit: bool):
         ref = addnodes.pending_xref(
@@ -246,7 +266,7 @@ def setup(app):  # pragma: no cover - exercised by the book build
             table = nodes.table(classes=["traceability", "full-width"])
             group = nodes.tgroup(cols=len(headers))
             table += group
-            for width in (24, 12, 8, 10, 9, 40, 20):
+            for width in (20, 12, 8, 30, 8, 8, 30, 14):
                 group += nodes.colspec(colwidth=width)
             head = nodes.thead()
             row = nodes.row()
@@ -275,6 +295,7 @@ def setup(app):  # pragma: no cover - exercised by the book build
                     cell(rule),
                     cell(para(nodes.Text(r.section.replace(" ", "\u00a0")))),
                     cell(para(nodes.Text(r.level))),
+                    cell(para(nodes.Text(r.choice or "none: as the spec says"))),
                     cell(para(nodes.Text(r.binds))),
                     cell(para(nodes.Text(r.kind))),
                     cell(tests),
