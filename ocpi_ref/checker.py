@@ -20,15 +20,19 @@ A fast path comes first: most payloads conform, so bytes or text go straight to 
 ``model_validate_json`` (parsed and validated in Rust). Its answer is kept only when nothing
 could hide from it: the model is valid (so no NaN, no lone surrogate, no bad UTF-8, no unknown
 type), no object has unknown fields, and an upper bound of the member names in the text equals
-the number of members parsed (so no name appears twice), and the text holds neither ``""`` nor
-``"0000-`` (so there is no empty string and no year 0000 to warn about). These are a few
-C-speed passes over the bytes, never a Python call per field; the stricter type checks (URL
-syntax, printable characters, code lists) are patterns the model runs in Rust. Any doubt sends
-the payload down the full path above, which finds every problem.
+the number of members parsed (so no name appears twice). The fast path validates with a
+stricter twin of the model's own validator (:func:`_fast_validator`: the same core schema, but
+text fields at least one character long and no DateTime in the year 0000), so a payload it
+accepts holds nothing the full path would warn about. That costs no Python call per field:
+every type check (URL grammar, printable characters, code lists) is a pattern run in Rust, and
+the duplicate test is two C-speed passes over the bytes. Any doubt sends the payload down the
+full path above, which finds every problem.
 """
 
 from __future__ import annotations
 
+import copy
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -36,6 +40,7 @@ from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import SchemaValidator
 
 from .errors import findings_from_error
 from .findings import Finding, Report, Severity, pointer
@@ -45,11 +50,14 @@ from .rules.checker import INTERNAL_ERROR
 from .rules.start_session import CONTEXT_CHECKS, PAYLOAD_CHECKS, Check, Context
 from .rules.types import DATETIME, EMPTY_STRING, JSON_TYPE, OPEN_ENUM, UNKNOWN
 from .shape import fields_of
+from .types import FAST_PATH_PATTERNS
 from .versions import DEFAULT_VERSION, VersionSpec, spec
 
 __all__ = ["check_start_session", "check_start_session_model", "suspect_values", "unknown_fields"]
 
 _NO_CONTEXT = Context()
+#: Report(version, findings, complete) without the named tuple's Python-level __new__.
+_new_report = Report._make
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,47 @@ class _Plan:
     """Where the StartSession holds a model (itself, token, token.energy_contract, ...)."""
     validate_json: Callable[[bytes | str], BaseModel]
     open_enums: bool
+
+
+def _fast_validator(model: type[BaseModel]) -> SchemaValidator:
+    """The model's own validator, stricter where the full path would only warn.
+
+    A copy of the model's core schema in which every OCPI text type (a ``str`` schema with a
+    pattern) needs at least one character and a DateTime may not be in the year 0000. It builds
+    the model's own classes, so what it returns is the StartSession a caller expects; a payload
+    it refuses only takes the full path, which accepts it with a warning if that is all.
+    """
+    classes: list[type] = []
+
+    def stricter(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "str" and "pattern" in node:
+                node["min_length"] = 1
+                node["pattern"] = FAST_PATH_PATTERNS.get(node["pattern"], node["pattern"])
+            if node.get("type") == "model" and isinstance(node.get("cls"), type):
+                classes.append(node["cls"])
+            for value in node.values():
+                stricter(value)
+        elif isinstance(node, list):
+            for value in node:
+                stricter(value)
+
+    schema = copy.deepcopy(model.__pydantic_core_schema__)
+    stricter(schema)
+    # pydantic-core reuses a complete model class's own validator for a nested model schema,
+    # which would skip the stricter copy; while building, the classes read as incomplete.
+    with _BUILDING:
+        complete = {cls: cls.__dict__.get("__pydantic_complete__") for cls in classes}
+        try:
+            for cls in complete:
+                type.__setattr__(cls, "__pydantic_complete__", False)
+            return SchemaValidator(schema)
+        finally:
+            for cls, value in complete.items():
+                type.__setattr__(cls, "__pydantic_complete__", value)
+
+
+_BUILDING = threading.Lock()
 
 
 @cache
@@ -93,7 +142,7 @@ def _plan(version: str) -> _Plan:
         fast,
         context,
         tuple(paths),
-        vspec.start_session.model_validate_json,
+        _fast_validator(vspec.start_session).validate_json,
         bool(vspec.open_enums),
     )
 
@@ -130,7 +179,7 @@ def check_start_session(
         the caller's arguments).
     """
     findings, _start, complete = _run(version, data, sender, evse_capabilities, max_bytes, max_depth)
-    return Report(version, tuple(findings), complete)
+    return _new_report((version, tuple(findings), complete))
 
 
 def check_start_session_model(
@@ -150,7 +199,7 @@ def check_start_session_model(
     a document that does not conform, or one this reference refuses to process.
     """
     findings, start, complete = _run(version, data, sender, evse_capabilities, max_bytes, max_depth)
-    report = Report(version, tuple(findings), complete)
+    report = _new_report((version, tuple(findings), complete))
     return report, start if report.accepted else None
 
 
@@ -195,9 +244,7 @@ def _squeezed(data: bytes | str) -> bytes | None:
 
     Between a name's closing quote and its colon there is only JSON whitespace, so here every
     name ends in `":` and ``count(b'":')`` is an upper bound of the member names: deleting
-    whitespace inside strings can only add matches, never remove one. Likewise every empty
-    string shows as `""` and every DateTime of the year 0000 as `"0000-`; a match inside some
-    other string only costs the full path.
+    whitespace inside strings can only add matches, never remove one.
     """
     if isinstance(data, str):
         try:
@@ -232,13 +279,12 @@ def _fast(plan: _Plan, data: bytes | str, ctx: Context) -> tuple[list[Finding], 
     squeezed = _squeezed(data)
     if squeezed is None or squeezed.count(b'":') != _members(plan, start):
         return None
-    if b'""' in squeezed or b'"0000-' in squeezed:
-        return None  # an empty string or the year 0000: the full path warns
     fields = start.__dict__  # pydantic keeps a model's field values in a plain dict
     doc = {**fields, "token": fields["token"].__dict__}
     findings: list[Finding] = []
     for check in plan.fast_payload:
-        findings.extend(check(doc, ctx))
+        if found := check(doc, ctx):
+            findings.extend(found)
     if ctx is not _NO_CONTEXT:
         for check in plan.context:
             findings.extend(check(doc, ctx))

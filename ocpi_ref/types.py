@@ -45,6 +45,7 @@ __all__ = [
     "DATETIME_PATTERN",
     "DATETIME_211_PATTERN",
     "DATETIME_SHAPE",
+    "FAST_PATH_PATTERNS",
     "is_printable",
 ]
 
@@ -126,22 +127,24 @@ URL_PATTERN = rf"^{_SCHEME}://{_AUTHORITY}{_PATH_ABEMPTY}(?:\?{_QUERY})?(?:#{_QU
 #: fraction, upper-case ``T`` and ``Z`` only, never a numeric offset.
 #: The shape alone: digits and separators where RFC 3339 puts them (for messages).
 DATETIME_SHAPE = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:[.,]\d+)?Z?$"
-_YEAR = r"\d{4}"
-# Leap years of the proleptic Gregorian calendar (RFC 3339 Appendix C): 0000 is one.
-_LEAP_YEAR = r"(?:\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[048]|[2468][048]|[13579][26])00)"
-_DATE = (
-    rf"(?:{_YEAR}-(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])"
-    rf"|{_YEAR}-(?:0[469]|11)-(?:0[1-9]|[12]\d|30)"
-    rf"|{_YEAR}-02-(?:0[1-9]|1\d|2[0-8])"
-    rf"|{_LEAP_YEAR}-02-29)"
-)
 _TIME = r"(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d"
-#: A leap second: RFC 3339 allows second 60 there; UTC inserts them at the end of June or December.
-_LEAP_SECOND = rf"{_YEAR}-(?:06-30|12-31)T23:59:60"
 
 
-def _datetime_pattern(fraction: str) -> str:
-    return rf"^(?:{_DATE}T{_TIME}|{_LEAP_SECOND})(?:{fraction}\d+)?Z?$"
+def _datetime_pattern(fraction: str, *, year_0000: bool = True) -> str:
+    year = r"\d{4}" if year_0000 else r"(?:[1-9]\d{3}|0[1-9]\d{2}|00[1-9]\d|000[1-9])"
+    # Leap years of the proleptic Gregorian calendar (RFC 3339 Appendix C): 0000 is one.
+    leap = r"(?:\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[048]|[2468][048]|[13579][26])00)"
+    if not year_0000:  # the same, without 0000
+        leap = r"(?:\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)"
+    date = (
+        rf"(?:{year}-(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])"
+        rf"|{year}-(?:0[469]|11)-(?:0[1-9]|[12]\d|30)"
+        rf"|{year}-02-(?:0[1-9]|1\d|2[0-8])"
+        rf"|{leap}-02-29)"
+    )
+    # A leap second: RFC 3339 allows second 60 there; UTC puts them at the end of June or December.
+    leap_second = rf"{year}-(?:06-30|12-31)T23:59:60"
+    return rf"^(?:{date}T{_TIME}|{leap_second})(?:{fraction}\d+)?Z?$"
 
 
 #: A DateTime whose date and time exist (leap years, and leap seconds at 23:59:60 on 30 June
@@ -149,6 +152,12 @@ def _datetime_pattern(fraction: str) -> str:
 DATETIME_PATTERN = _datetime_pattern(r"\.")
 #: OCPI 2.1.1: the same, ISO 8601 extended format, whose fraction may follow a comma too.
 DATETIME_211_PATTERN = _datetime_pattern(r"[.,]")
+#: The checker's fast path runs stricter twins of the patterns: one that also refuses what the
+#: full path only warns about (the year 0000), so a payload it accepts needs no warning.
+FAST_PATH_PATTERNS = {
+    DATETIME_PATTERN: _datetime_pattern(r"\.", year_0000=False),
+    DATETIME_211_PATTERN: _datetime_pattern(r"[.,]", year_0000=False),
+}
 
 
 def _code_lists() -> tuple[tuple[str, ...], tuple[str, ...]]:

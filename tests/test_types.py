@@ -357,8 +357,10 @@ def test_datetime_accepts_leap_seconds_and_the_year_0000(start_session, value):
 
 
 @pytest.mark.rule("type.datetime")
-def test_the_year_0000_conforms_with_a_warning(start_session):
-    report = check_start_session(json.dumps(_with_token(start_session, last_updated="0000-01-01T00:00:00Z")))
+@pytest.mark.parametrize("as_text", [True, False])
+def test_the_year_0000_conforms_with_a_warning(start_session, as_text):
+    doc = _with_token(start_session, last_updated="0000-01-01T00:00:00Z")
+    report = check_start_session(json.dumps(doc) if as_text else doc)
     (finding,) = report.findings
     assert (finding.rule, finding.severity, finding.pointer) == ("type.datetime", Severity.WARNING, "/token/last_updated")
     assert "year 0000" in finding.message and report.conforms
@@ -522,3 +524,11 @@ def test_2_1_1_status_codes_have_at_least_four_digits():
         Response211.model_validate(dict(envelope, status_code=999))
     with pytest.raises(ValidationError):
         OcpiResponse.model_validate(envelope)
+
+
+def test_the_fast_path_returns_the_model_classes_themselves(start_session):
+    from ocpi_ref import StartSession
+
+    report, start = check_start_session_model(json.dumps(start_session).encode())
+    assert report.conforms and type(start) is StartSession and type(start.token) is Token
+    assert start == StartSession.model_validate(start_session)
