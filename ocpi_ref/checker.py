@@ -195,7 +195,7 @@ def check_start_session_model(
 
     The checker builds the model anyway; a caller that goes on with it (the CPO deciding what
     to answer) takes it from here instead of parsing and validating the body a second time.
-    The model is None whenever the report is not :attr:`~ocpi_ref.findings.Report.accepted`:
+    The model is None whenever the report is not :attr:`~ocpi_ref.Report.accepted`:
     a document that does not conform, or one this reference refuses to process.
     """
     findings, start, complete = _run(version, data, sender, evse_capabilities, max_bytes, max_depth)

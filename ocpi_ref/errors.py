@@ -46,8 +46,8 @@ def describe_char(ch: str) -> str:
         if label is None:
             name = repr(ch)[1:-1]
         else:
-            unicode_name = unicodedata.name(ch, "")
-            name = f"{unicode_name.lower()}, {label}" if unicode_name else label
+            unicode_name = unicodedata.name(ch, "").lower()
+            name = f"{unicode_name}, {label}" if unicode_name and unicode_name != label else label
     return f"U+{ord(ch):04X} ({name})"
 
 

@@ -121,17 +121,17 @@ class Report(NamedTuple):
 
     @property
     def errors(self) -> tuple[Finding, ...]:
-        """Every ``error``: the spec's violations and this reference's refusals."""
+        """Every ``error``, the spec's violations and this reference's refusals alike."""
         return tuple(f for f in self.findings if f.severity is Severity.ERROR)
 
     @property
     def violations(self) -> tuple[Finding, ...]:
-        """The errors of spec rules: what makes the document non-conforming."""
+        """Errors of spec rules, which make the document non-conforming."""
         return tuple(f for f in self.errors if not is_policy(f.rule, self.version))
 
     @property
     def refusals(self) -> tuple[Finding, ...]:
-        """The errors of this reference's own limits: what its receiver refuses, conforming or not."""
+        """Errors of this reference's own limits, which its receiver refuses, conforming or not."""
         return tuple(f for f in self.errors if is_policy(f.rule, self.version))
 
     def severity_label(self, finding: Finding) -> str:
@@ -166,8 +166,11 @@ class Report(NamedTuple):
 
     @property
     def verdict(self) -> str:
-        """Both verdicts in words: ``conforms``, ``does not conform`` or ``conformance unknown``,
-        then ``; refused by this reference`` when its receiver refuses it."""
+        """Both verdicts in words.
+
+        ``conforms``, ``does not conform`` or ``conformance unknown``, then
+        ``; refused by this reference`` when its receiver refuses the document.
+        """
         conforms = self.conforms
         text = {True: "conforms", False: "does not conform", None: "conformance unknown"}[conforms]
         if self.refusals or not self.complete:

@@ -178,14 +178,27 @@ def load(
             return out
         return _parse(data, out, max_depth)
     # An already parsed value: check that it is something JSON could have produced. It is
-    # the caller's, so nothing in it is replaced: too deep a value leaves conformance unknown.
+    # the caller's, so nothing in it is replaced: a value nested too deep is cut off in a copy.
     out.value, out.usable = data, True
     try:
         _walk(data, "", 0, max_depth, out, check_types=True)
+        if any(f.rule == LIMITS.id for f in out.findings):
+            out.value = _cut(data, 0, max_depth)
     except RecursionError:
         out.usable = False
         out.refuse("", f"nested deeper than {max_depth} levels", complete=False)
     return out
+
+
+def _cut(value: Any, depth: int, max_depth: int) -> Any:
+    """A copy of *value* with every container deeper than *max_depth* replaced by :class:`Elided`."""
+    if isinstance(value, (dict, list)) and depth >= max_depth:
+        return Elided(json_type_name(value))
+    if isinstance(value, dict):
+        return {k: _cut(v, depth + 1, max_depth) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_cut(v, depth + 1, max_depth) for v in value]
+    return value
 
 
 def _parse(text: str, out: Loaded, max_depth: int) -> Loaded:
@@ -211,8 +224,6 @@ def _parse(text: str, out: Loaded, max_depth: int) -> Loaded:
         return out
     out.value, out.usable = value, True
     if scan.dups or scan.non_finite or scan.long or _may_be_deep(text, max_depth):
-        if max_depth < _SOUND_DEPTH and _may_be_deep(text, max_depth):
-            out.complete = False  # cutting this shallow could hide a known field
         _walk(value, "", 0, max_depth, out, check_types=False)
     if any(c in text for c in _SURROGATE_ESCAPES) and _has_surrogate(value):
         _walk_surrogates(value, "", out)
@@ -276,9 +287,9 @@ def _walk(value: Any, where: str, depth: int, max_depth: int, out: Loaded, *, ch
         for path, item in list(_items(value, where)):
             if deeper and isinstance(item, (dict, list)):
                 out.refuse(path, f"nesting deeper than {max_depth} levels, not read")
-                if check_types:  # the caller's object: never changed
-                    out.complete = False
-                else:
+                if max_depth < _SOUND_DEPTH:
+                    out.complete = False  # cutting this shallow could hide a known field
+                if not check_types:  # our own parse: cut here (the caller's object is copied)
                     key = int(path.rsplit("/", 1)[1]) if isinstance(value, list) else _last_key(path)
                     value[key] = Elided(json_type_name(item))
                 continue

@@ -82,7 +82,7 @@ _PRINTABLE_SCHEMA = r"^[^\x00-\x1F\x7F-\x9F\u2028\u2029]*$"
 
 def is_printable(ch: str) -> bool:
     """Whether *ch* is printable in a 2.2+ string (:data:`PRINTABLE_CATEGORIES`), by Python's
-    Unicode tables (used to word messages; the model's check is :data:`PRINTABLE_TEXT`)."""
+    Unicode tables (used to word messages; the model's check is the pattern ``PRINTABLE_TEXT``)."""
     category = unicodedata.category(ch)
     return ch in _JOINERS or category == "Zs" or category[0] in "LMNPS"
 
@@ -298,7 +298,7 @@ def cistring(n: int) -> Any:
 def string(n: int | None = None) -> Any:
     """``string(n)``: printable UTF-8 text, at most *n* characters (OCPI 2.2.1 §16.6).
 
-    Printable is decided per Unicode general category (:data:`PRINTABLE_CATEGORIES`); *n*
+    Printable is decided per Unicode general category (:data:`~ocpi_ref.types.PRINTABLE_CATEGORIES`); *n*
     counts characters (code points), not bytes.
     """
     marker = OcpiType("string", n, "type.string")
@@ -315,7 +315,7 @@ def _alternatives(codes: tuple[str, ...], *, any_case: bool = False) -> str:
 def language_code(*, ascii_only: bool = False) -> Any:
     """A language field, ``string(2)`` holding an ISO 639-1 code (OCPI 2.2.1 §16.3, §12.3.2).
 
-    Checked against :data:`LANGUAGE_CODES` case-sensitively (a string is case-sensitive and
+    Checked against ``LANGUAGE_CODES`` case-sensitively (a string is case-sensitive and
     ISO 639-1 codes are lower case), in the same Rust pattern as the string type itself.
     *ascii_only* for OCPI 2.1.1, whose ``string`` is ASCII (every code is).
     """

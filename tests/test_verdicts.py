@@ -76,6 +76,17 @@ def test_nesting_beyond_the_limit_is_refused_and_the_rest_still_checked(start_se
 
 
 @pytest.mark.rule("json.limits")
+def test_a_parsed_object_nested_too_deep_is_cut_in_a_copy_never_changed(start_session):
+    start_session["x-extension"] = json.loads(_nested(DEFAULT_MAX_DEPTH + 5))
+    before = json.dumps(start_session)
+    report = check_start_session(start_session)
+    assert report.conforms is True and report.accepted is False and report.complete
+    assert json.dumps(start_session) == before
+    text = check_start_session(before)
+    assert [f.pointer for f in text.refusals] == [f.pointer for f in report.refusals]
+
+
+@pytest.mark.rule("json.limits")
 def test_too_deep_to_parse_or_too_large_to_read_leaves_conformance_unknown(start_session):
     deep = check_start_session("[" * 100_000 + "]" * 100_000, max_bytes=10**6)
     assert deep.conforms is None and deep.accepted is False and deep.rules == {"json.limits"}

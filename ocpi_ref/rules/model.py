@@ -92,9 +92,9 @@ class Rule:
     quote: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
     choice: str | None = None
-    """This reference's own decision where it goes beyond the spec's statement (None: none)."""
+    """This reference's own decision where it goes beyond the spec's statement, or None."""
     per_version: dict[str, VersionText] = field(default_factory=dict)
-    """Versions whose text says something else: their level, statement, quote or choice."""
+    """The versions whose text says something else, with their level, statement, quote or choice."""
 
     def _in(self, version: str | None, name: str):
         override = self.per_version.get(version or "")
