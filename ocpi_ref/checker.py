@@ -44,7 +44,7 @@ from pydantic_core import SchemaValidator
 
 from .errors import findings_from_error
 from .findings import Finding, Report, Severity, pointer
-from .jsondoc import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, json_type_name, load
+from .jsondoc import _SOUND_DEPTH, DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, json_type_name, load
 from .party import parse_parties
 from .rules.checker import INTERNAL_ERROR
 from .rules.start_session import CONTEXT_CHECKS, PAYLOAD_CHECKS, Check, Context
@@ -296,7 +296,9 @@ def _fast(plan: _Plan, data: bytes | str, ctx: Context) -> tuple[list[Finding], 
 def _check(
     plan: _Plan, data: Any, ctx: Context, max_bytes: int, max_depth: int
 ) -> tuple[list[Finding], BaseModel | None, bool]:
-    if isinstance(data, (bytes, str)) and len(data) <= max_bytes:
+    # A model-valid document without unknown fields nests no deeper than _SOUND_DEPTH, so only a
+    # depth limit below it could refuse what the fast path accepts.
+    if isinstance(data, (bytes, str)) and len(data) <= max_bytes and max_depth >= _SOUND_DEPTH:
         fast = _fast(plan, data, ctx)
         if fast is not None:
             return (*fast, True)

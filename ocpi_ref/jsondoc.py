@@ -287,8 +287,9 @@ def _walk(value: Any, where: str, depth: int, max_depth: int, out: Loaded, *, ch
         for path, item in list(_items(value, where)):
             if deeper and isinstance(item, (dict, list)):
                 out.refuse(path, f"nesting deeper than {max_depth} levels, not read")
-                if max_depth < _SOUND_DEPTH:
-                    out.complete = False  # cutting this shallow could hide a known field
+                if max_depth < _SOUND_DEPTH:  # cutting this shallow could hit a known field:
+                    out.complete = False  # the verdict is unknown, and no error is made up
+                    out.flagged.add(path)  # from the stand-in's type
                 if not check_types:  # our own parse: cut here (the caller's object is copied)
                     key = int(path.rsplit("/", 1)[1]) if isinstance(value, list) else _last_key(path)
                     value[key] = Elided(json_type_name(item))

@@ -80,9 +80,8 @@ def test_the_census_table_shows_spec_level_and_choice_per_rule():
     import traceability
 
     rows = {row.rule_id: row for row in traceability.matrix()}
-    assert rows["commands.credentials-required"].level == (
-        "policy in 2.1.1; SHALL in 2.2; SHALL in 2.2.1; SHALL in 2.3.0"
-    )
+    assert rows["commands.credentials-required"].level == "policy in 2.1.1; SHALL in 2.2, 2.2.1, 2.3.0"
+    assert rows["field.unknown"].level == "policy in 2.1.1, 2.2, 2.2.1; SHALL NOT in 2.3.0"
     assert rows["json.limits"].level == "policy" and "refuses" in rows["json.limits"].choice
     assert rows["start-session.own-tokens-only"].choice == ""
     assert rows["type.datetime"].choice.startswith("2.1.1: ")

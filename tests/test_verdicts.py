@@ -76,6 +76,17 @@ def test_nesting_beyond_the_limit_is_refused_and_the_rest_still_checked(start_se
 
 
 @pytest.mark.rule("json.limits")
+@pytest.mark.parametrize("as_text", [True, False])
+def test_a_depth_limit_shallower_than_the_fields_leaves_conformance_unknown(start_session, as_text):
+    doc = json.dumps(start_session) if as_text else start_session
+    report = check_start_session(doc, max_depth=2)
+    assert report.conforms is None and report.accepted is False
+    assert [f.pointer for f in report.refusals] == ["/token/energy_contract"] and not report.violations
+    start_session["location_id"] = 7
+    assert check_start_session(json.dumps(start_session), max_depth=2).conforms is False
+
+
+@pytest.mark.rule("json.limits")
 def test_a_parsed_object_nested_too_deep_is_cut_in_a_copy_never_changed(start_session):
     start_session["x-extension"] = json.loads(_nested(DEFAULT_MAX_DEPTH + 5))
     before = json.dumps(start_session)

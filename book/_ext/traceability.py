@@ -178,24 +178,32 @@ def matrix(tests_dir: Path = TESTS, book_dir: Path = BOOK) -> list[Row]:
             kind=rule.kind.value,
             tests=tuple(tests.get(rule.id, ())),
             chapter=chapters.get(rule.id),
-            choice="; ".join(
-                dict.fromkeys(
-                    (f"{v}: {c}" if len({rule.choice_in(w) for w in rule.versions}) > 1 else c)
-                    for v in rule.versions
-                    if (c := rule.choice_in(v))
-                )
-            ),
+            choice=_choices(rule),
         )
         for rule in RULES.values()
     ]
 
 
+def _choices(rule) -> str:
+    """This reference's choice; where versions differ, each with the versions it holds for."""
+    by_choice: dict[str, list[str]] = {}
+    for version in rule.versions:
+        by_choice.setdefault(rule.choice_in(version) or "", []).append(version)
+    if len(by_choice) == 1:
+        return next(iter(by_choice))
+    return "; ".join(
+        f"{', '.join(versions)}: {choice.rstrip('.') or 'none'}" for choice, versions in by_choice.items()
+    )
+
+
 def _levels(rule) -> str:
-    """The spec's level, or each version's where they differ (``policy in 2.1.1; SHALL in 2.2``)."""
-    levels = [rule.level_in(v).value for v in rule.versions]
-    if len(set(levels)) == 1:
-        return levels[0]
-    return "; ".join(f"{level} in {v}" for v, level in zip(rule.versions, levels))
+    """The spec's level, or each version's where they differ (``policy in 2.1.1; SHALL in 2.2, 2.2.1``)."""
+    by_level: dict[str, list[str]] = {}
+    for version in rule.versions:
+        by_level.setdefault(rule.level_in(version).value, []).append(version)
+    if len(by_level) == 1:
+        return next(iter(by_level))
+    return "; ".join(f"{level} in {', '.join(versions)}" for level, versions in by_level.items())
 
 
 def problems(rows: list[Row] | None = None) -> list[str]:

@@ -75,13 +75,18 @@ RESULT_FROM_CHARGE_POINT = define(
     id="commands.result-from-charge-point",
     title="The CommandResult reports the Charge Point's answer",
     statement=(
-        "The CommandResult says what the Charge Point answered: ACCEPTED when it starts, "
-        "FAILED when it refuses the remote start (as the spec's sequence diagram for a "
-        "refused start shows), EVSE_OCCUPIED or EVSE_INOPERATIVE when the EVSE is busy or "
-        "out of order."
+        "The CommandResult carries a CommandResultType, whose values describe the Charge "
+        "Point's answer (OCPI 2.2.1 §13.4.2): ACCEPTED, REJECTED by the Charge Point, FAILED "
+        "in execution, EVSE_OCCUPIED, EVSE_INOPERATIVE, TIMEOUT. The spec's sequence diagram "
+        "of a remote start the Charge Point refuses shows FAILED."
+    ),
+    choice=(
+        "This reference reports ACCEPTED when the Charge Point starts, FAILED when it refuses "
+        "the remote start (as that diagram shows, though REJECTED would also read right), and "
+        "EVSE_OCCUPIED or EVSE_INOPERATIVE when the EVSE is busy or out of order."
     ),
     sections={"2.2": "13.1", "2.2.1": "13.1", "2.3.0": "13.1"},
-    level=Level.SHALL,
+    level=Level.DEFINED,
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
 )
@@ -108,13 +113,16 @@ TIMEOUT_WHEN_SILENT = define(
     id="commands.timeout-when-silent",
     title="A silent Charge Point gives TIMEOUT while the eMSP still waits",
     statement=(
-        "When the Charge Point does not answer in reasonable time, the CPO reports "
-        "CommandResult TIMEOUT. This reference waits for the Charge Point a shorter time than "
+        "TIMEOUT is the result for a command the Charge Point did not answer in a reasonable "
+        "time (the result type's definition)."
+    ),
+    choice=(
+        "This reference reports TIMEOUT after waiting for the Charge Point a shorter time than "
         "the timeout it advertises in the CommandResponse, so the TIMEOUT arrives while the "
         "eMSP is still waiting for it."
     ),
     sections={"2.1.1": "13.4.1", "2.2": "13.4.2", "2.2.1": "13.4.2", "2.3.0": "13.4.2"},
-    level=Level.SHALL,
+    level=Level.DEFINED,
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
 )
@@ -124,9 +132,10 @@ NO_RETRY = define(
     title="A failed CommandResult POST is not retried",
     statement=(
         "If the CommandResult POST fails (connection refused, timeout, HTTP error), the CPO "
-        "does not queue or retry it; it logs the failure. The eMSP learns from the advertised "
-        "timeout that no result will come."
+        "does not queue or retry it: the transport chapter says failed requests should not be "
+        "retried. The eMSP learns from the advertised timeout that no result will come."
     ),
+    choice="This reference logs the failed POST and does nothing more.",
     sections={"2.1.1": "3.3", "2.2": "4.4", "2.2.1": "4.4", "2.3.0": "4.4"},
     level=Level.SHOULD_NOT,
     binds=(Party.CPO,),
@@ -152,9 +161,9 @@ NO_RESULT_AFTER_TIMEOUT = define(
     title="After the advertised timeout the eMSP stops waiting",
     statement=(
         "CommandResponse.timeout says how many seconds the eMSP waits for the CommandResult. "
-        "Once they have passed without one, the eMSP may take it that none will come; this "
-        "reference reports 'no result'."
+        "Once they have passed without one, the eMSP may take it that none will come."
     ),
+    choice="The reference eMSP then reports 'no result'.",
     sections={"2.2": "13.3.2", "2.2.1": "13.3.2", "2.3.0": "13.3.2"},
     level=Level.MAY,
     binds=(Party.EMSP,),
@@ -230,12 +239,16 @@ RESPONSE_ENVELOPE = define(
     id="commands.response-envelope",
     title="Every response is a complete OCPI envelope",
     statement=(
-        "Whatever the outcome, including HTTP 400, 401, 403, 404 and 413, the response body is "
-        "the OCPI response format: status_code, timestamp (OCPI DateTime), and data and "
-        "status_message where they apply."
+        "Every response is wrapped in the OCPI response format: status_code, timestamp (OCPI "
+        "DateTime), and data and status_message where they apply; errors on the HTTP layer "
+        "use HTTP status codes with that format too."
+    ),
+    choice=(
+        "This reference answers every outcome in the envelope, its own HTTP 403 and 413 "
+        "included."
     ),
     sections={"2.1.1": "3.1.5", "2.2": "4.1.6", "2.2.1": "4.1.7", "2.3.0": "4.1.7"},
-    level=Level.SHALL,
+    level=Level.DEFINED,
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
 )

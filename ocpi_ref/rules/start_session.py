@@ -77,9 +77,10 @@ EVSE_OPTIONAL = define(
 EMSP_AUTHORIZES_TOKEN = define(
     id="start-session.emsp-authorizes-token",
     title="The eMSP authorizes the Token first",
-    statement=(
-        "Before it sends a StartSession, the eMSP has authorized the Token in it. On a payload "
-        "this reference can only hint: a Token marked valid: false is reported as a warning."
+    statement="Before it sends a StartSession, the eMSP has authorized the Token in it.",
+    choice=(
+        "On a payload this reference can only hint: a Token marked valid: false is reported "
+        "as a warning."
     ),
     sections={"2.2": "13.3.5", "2.2.1": "13.3.5", "2.3.0": "13.3.5"},
     level=Level.SHALL,
