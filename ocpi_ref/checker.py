@@ -56,8 +56,11 @@ from .versions import DEFAULT_VERSION, VersionSpec, spec
 __all__ = ["check_start_session", "check_start_session_model", "suspect_values", "unknown_fields"]
 
 _NO_CONTEXT = Context()
-#: Report(version, findings, complete) without the named tuple's Python-level __new__.
-_new_report = Report._make
+
+
+def _new_report(fields: tuple[str, tuple[Finding, ...], bool]) -> Report:
+    """``Report(version, findings, complete)`` without the named tuple's Python-level __new__."""
+    return tuple.__new__(Report, fields)
 
 
 @dataclass(frozen=True)
