@@ -10,11 +10,12 @@ and :class:`AuthorizationWindow`, the eMSP's :class:`EmspStarter` (from :mod:`oc
 
 from .checker import check_start_session
 from .convert import Conversion, convert_start_session
-from .findings import Finding, Report, Severity
+from .findings import Finding, Severity
 from .flow.decision import Decision, decide_start_session
 from .flow.starter import EmspStarter
 from .flow.window import AuthorizationWindow
 from .party import PartyId
+from .report import Report
 from .rules import RULES, Kind, Level, Party, Rule, get_rule
 from .types import CiString, DateTime
 from .v2_2_1 import (

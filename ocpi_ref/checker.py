@@ -6,8 +6,12 @@ The stages run in order, each on what the previous one could read:
 2. the model of the version (:class:`~ocpi_ref.versions.VersionSpec`): field table and OCPI
    types, every error, not the first;
 3. unknown fields, reported as information; in 2.3.0, values outside an OpenEnum's list too;
+   values that are legal but surely a mistake (an empty string, the year 0000), as warnings;
 4. the clause's payload rules, then its context rules when context is given; a rule runs
    only on a version that has it (:attr:`Rule.sections <ocpi_ref.Rule.sections>`).
+
+The report keeps the two verdicts apart (:class:`~ocpi_ref.report.Report`): ``conforms``
+follows the spec's rules only, ``accepted`` adds this reference's own limits (``json.limits``).
 
 Rules in stage 4 run on the parsed JSON, so a StartSession with a bad Token still gets its
 connector rule checked.
@@ -16,34 +20,49 @@ A fast path comes first: most payloads conform, so bytes or text go straight to 
 ``model_validate_json`` (parsed and validated in Rust). Its answer is kept only when nothing
 could hide from it: the model is valid (so no NaN, no lone surrogate, no bad UTF-8, no unknown
 type), no object has unknown fields, and an upper bound of the member names in the text equals
-the number of members parsed (so no name appears twice). Any doubt sends the payload down the
+the number of members parsed (so no name appears twice). The fast path validates with a
+stricter twin of the model's own validator (:func:`_fast_validator`: the same core schema, but
+text fields at least one character long and no DateTime in the year 0000), so a payload it
+accepts holds nothing the full path would warn about. That costs no Python call per field:
+every type check (URL grammar, printable characters, code lists) is a pattern run in Rust, and
+the duplicate test is two C-speed passes over the bytes. Any doubt sends the payload down the
 full path above, which finds every problem.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import copy
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from enum import Enum
 from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import SchemaValidator
 
 from .errors import findings_from_error
-from .findings import Finding, Report, Severity, pointer
-from .jsondoc import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, json_type_name, load
+from .findings import Finding, Severity
+from .jsondoc import _SOUND_DEPTH, DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, json_type_name, load
 from .party import parse_parties
+from .report import Report
 from .rules.checker import INTERNAL_ERROR
 from .rules.start_session import CONTEXT_CHECKS, PAYLOAD_CHECKS, Check, Context
-from .rules.types import JSON_TYPE, OPEN_ENUM, UNKNOWN
+from .rules.types import JSON_TYPE
+from .members import open_enum_values, suspect_values, unknown_fields
 from .shape import fields_of
 from .specs import spec
+from .types import FAST_PATH_PATTERNS
 from .versions import DEFAULT_VERSION, VersionSpec
 
-__all__ = ["check_start_session", "check_start_session_model", "unknown_fields"]
+__all__ = ["check_start_session", "check_start_session_model", "suspect_values", "unknown_fields"]
 
 _NO_CONTEXT = Context()
+
+
+def _new_report(fields: tuple[str, tuple[Finding, ...], bool]) -> Report:
+    """``Report(version, findings, complete)`` without the named tuple's Python-level __new__."""
+    return tuple.__new__(Report, fields)
 
 
 @dataclass(frozen=True)
@@ -59,6 +78,47 @@ class _Plan:
     """Where the StartSession holds a model (itself, token, token.energy_contract, ...)."""
     validate_json: Callable[[bytes | str], BaseModel]
     open_enums: bool
+
+
+def _fast_validator(model: type[BaseModel]) -> SchemaValidator:
+    """The model's own validator, stricter where the full path would only warn.
+
+    A copy of the model's core schema in which every OCPI text type (a ``str`` schema with a
+    pattern) needs at least one character and a DateTime may not be in the year 0000. It builds
+    the model's own classes, so what it returns is the StartSession a caller expects; a payload
+    it refuses only takes the full path, which accepts it with a warning if that is all.
+    """
+    classes: list[type] = []
+
+    def stricter(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "str" and "pattern" in node:
+                node["min_length"] = 1
+                node["pattern"] = FAST_PATH_PATTERNS.get(node["pattern"], node["pattern"])
+            if node.get("type") == "model" and isinstance(node.get("cls"), type):
+                classes.append(node["cls"])
+            for value in node.values():
+                stricter(value)
+        elif isinstance(node, list):
+            for value in node:
+                stricter(value)
+
+    schema = copy.deepcopy(model.__pydantic_core_schema__)
+    stricter(schema)
+    # pydantic-core reuses a complete model class's own validator for a nested model schema,
+    # which would skip the stricter copy; while building, the classes read as incomplete.
+    with _BUILDING:
+        complete = {cls: cls.__dict__.get("__pydantic_complete__") for cls in classes}
+        try:
+            for cls in complete:
+                type.__setattr__(cls, "__pydantic_complete__", False)
+            return SchemaValidator(schema)
+        finally:
+            for cls, value in complete.items():
+                type.__setattr__(cls, "__pydantic_complete__", value)
+
+
+_BUILDING = threading.Lock()
 
 
 @cache
@@ -87,7 +147,7 @@ def _plan(version: str) -> _Plan:
         fast,
         context,
         tuple(paths),
-        vspec.start_session.model_validate_json,
+        _fast_validator(vspec.start_session).validate_json,
         bool(vspec.open_enums),
     )
 
@@ -117,12 +177,14 @@ def check_start_session(
         max_depth: documents nested deeper than this are refused (``json.limits``).
 
     Returns:
-        A :class:`~ocpi_ref.Report`; ``report.conforms`` is false when any finding is an error.
+        A :class:`~ocpi_ref.Report`; ``report.conforms`` is false when a spec rule is broken
+        (None when the document was too large or too deep to examine), ``report.accepted``
+        also when this reference refuses the document for its own protection.
         Bad *data* never raises; a malformed *sender* or an unknown *version* does (they are
         the caller's arguments).
     """
-    findings, _start = _run(version, data, sender, evse_capabilities, max_bytes, max_depth)
-    return Report(version, tuple(findings))
+    findings, _start, complete = _run(version, data, sender, evse_capabilities, max_bytes, max_depth)
+    return _new_report((version, tuple(findings), complete))
 
 
 def check_start_session_model(
@@ -134,15 +196,16 @@ def check_start_session_model(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_depth: int = DEFAULT_MAX_DEPTH,
 ) -> tuple[Report, BaseModel | None]:
-    """:func:`~ocpi_ref.check_start_session`, and the StartSession model when the report conforms.
+    """:func:`~ocpi_ref.check_start_session`, and the StartSession model when the report is accepted.
 
     The checker builds the model anyway; a caller that goes on with it (the CPO deciding what
     to answer) takes it from here instead of parsing and validating the body a second time.
-    The model is None whenever the report does not conform.
+    The model is None whenever the report is not :attr:`~ocpi_ref.Report.accepted`:
+    a document that does not conform, or one this reference refuses to process.
     """
-    findings, start = _run(version, data, sender, evse_capabilities, max_bytes, max_depth)
-    report = Report(version, tuple(findings))
-    return report, start if report.conforms else None
+    findings, start, complete = _run(version, data, sender, evse_capabilities, max_bytes, max_depth)
+    report = _new_report((version, tuple(findings), complete))
+    return report, start if report.accepted else None
 
 
 def _run(
@@ -152,7 +215,7 @@ def _run(
     evse_capabilities: Iterable[str] | None,
     max_bytes: int,
     max_depth: int,
-) -> tuple[list[Finding], BaseModel | None]:
+) -> tuple[list[Finding], BaseModel | None, bool]:
     plan = _plan(version)
     if sender is None and evse_capabilities is None:
         ctx = _NO_CONTEXT
@@ -164,9 +227,9 @@ def _run(
     try:
         return _check(plan, data, ctx, max_bytes, max_depth)
     except (RecursionError, MemoryError) as exc:
-        return [_internal(exc)], None
+        return [_internal(exc)], None, False
     except Exception as exc:  # noqa: BLE001 - the checker promises to answer, whatever happens
-        return [_internal(exc)], None
+        return [_internal(exc)], None, False
 
 
 def _internal(exc: BaseException) -> Finding:
@@ -181,20 +244,19 @@ def _internal(exc: BaseException) -> Finding:
 _JSON_WHITESPACE = b" \t\r\n"
 
 
-def _member_names_at_most(data: bytes | str) -> int:
-    """An upper bound of the member names in a JSON text; every name counts at least once.
+def _squeezed(data: bytes | str) -> bytes | None:
+    """The JSON text as UTF-8 with every JSON whitespace byte deleted (None: not encodable).
 
-    Between a name's closing quote and its colon there is only JSON whitespace, so with all
-    whitespace deleted every name ends in `":`. Deleting whitespace inside strings can only
-    add matches, never remove one, so the count never falls below the true number of names.
-    Two C-speed passes, no parsing.
+    Between a name's closing quote and its colon there is only JSON whitespace, so here every
+    name ends in `":` and ``count(b'":')`` is an upper bound of the member names: deleting
+    whitespace inside strings can only add matches, never remove one.
     """
     if isinstance(data, str):
         try:
             data = data.encode("utf-8")
         except UnicodeEncodeError:
-            return -1
-    return data.translate(None, _JSON_WHITESPACE).count(b'":')
+            return None
+    return data.translate(None, _JSON_WHITESPACE)
 
 
 def _members(plan: _Plan, start: BaseModel) -> int:
@@ -219,13 +281,15 @@ def _fast(plan: _Plan, data: bytes | str, ctx: Context) -> tuple[list[Finding], 
         start = plan.validate_json(data)
     except ValidationError:
         return None
-    if _member_names_at_most(data) != _members(plan, start):
+    squeezed = _squeezed(data)
+    if squeezed is None or squeezed.count(b'":') != _members(plan, start):
         return None
     fields = start.__dict__  # pydantic keeps a model's field values in a plain dict
     doc = {**fields, "token": fields["token"].__dict__}
     findings: list[Finding] = []
     for check in plan.fast_payload:
-        findings.extend(check(doc, ctx))
+        if found := check(doc, ctx):
+            findings.extend(found)
     if ctx is not _NO_CONTEXT:
         for check in plan.context:
             findings.extend(check(doc, ctx))
@@ -236,15 +300,17 @@ def _fast(plan: _Plan, data: bytes | str, ctx: Context) -> tuple[list[Finding], 
 
 def _check(
     plan: _Plan, data: Any, ctx: Context, max_bytes: int, max_depth: int
-) -> tuple[list[Finding], BaseModel | None]:
-    if isinstance(data, (bytes, str)) and len(data) <= max_bytes:
+) -> tuple[list[Finding], BaseModel | None, bool]:
+    # A model-valid document without unknown fields nests no deeper than _SOUND_DEPTH, so only a
+    # depth limit below it could refuse what the fast path accepts.
+    if isinstance(data, (bytes, str)) and len(data) <= max_bytes and max_depth >= _SOUND_DEPTH:
         fast = _fast(plan, data, ctx)
         if fast is not None:
-            return fast
+            return (*fast, True)
     loaded = load(data, max_bytes=max_bytes, max_depth=max_depth)
-    findings = loaded.findings
+    findings, complete = loaded.findings, loaded.complete
     if not loaded.usable:
-        return findings, None
+        return findings, None, complete
     doc = loaded.value
     if not isinstance(doc, Mapping):
         findings.append(
@@ -255,7 +321,7 @@ def _check(
                 f"a StartSession is a JSON object, got {json_type_name(doc)}",
             )
         )
-        return findings, None
+        return findings, None, complete
     model = plan.spec.start_session
     start = None
     try:
@@ -265,74 +331,10 @@ def _check(
     findings.extend(unknown_fields(doc, model, version=plan.spec.version))
     if plan.spec.open_enums:
         findings.extend(open_enum_values(doc, model))
+    findings.extend(suspect_values(doc, model))
     for check in plan.payload:
         findings.extend(check(doc, ctx))
     if ctx is not _NO_CONTEXT:
         for check in plan.context:
             findings.extend(check(doc, ctx))
-    return findings, start
-
-
-def _walk(
-    doc: Mapping[str, Any], model: type[BaseModel], where: str = ""
-) -> Iterator[tuple[Mapping[str, Any], type[BaseModel], str]]:
-    """*doc* and every object nested in it, each with its model and pointer."""
-    yield doc, model, where
-    for name, shape in fields_of(model).items():
-        if shape.model is None:
-            continue
-        value = doc.get(name)
-        if isinstance(value, Mapping) and not shape.is_list:
-            yield from _walk(value, shape.model, where + pointer(name))
-        elif isinstance(value, list) and shape.is_list:
-            for i, item in enumerate(value):
-                if isinstance(item, Mapping):
-                    yield from _walk(item, shape.model, f"{where}{pointer(name)}/{i}")
-
-
-def unknown_fields(
-    doc: Mapping[str, Any], model: type[BaseModel], where: str = "", *, version: str = DEFAULT_VERSION
-) -> Iterator[Finding]:
-    """``field.unknown`` information for every member the spec does not define."""
-    for obj, obj_model, at in _walk(doc, model, where):
-        for key in obj.keys() - fields_of(obj_model).keys():
-            yield Finding(
-                UNKNOWN.id,
-                Severity.INFO,
-                at + pointer(key),
-                f"{key} is not a field of {obj_model.__name__} in OCPI {version}; kept as received",
-            )
-
-
-def open_enum_values(doc: Mapping[str, Any], model: type[BaseModel]) -> Iterator[Finding]:
-    """``type.open-enum`` information for each OpenEnum field holding an unlisted string."""
-    for obj, obj_model, at in _walk(doc, model):
-        for name, shape in fields_of(obj_model).items():
-            value = obj.get(name)
-            if not (shape.open_enum and shape.enum and isinstance(value, str)):
-                continue
-            if isinstance(value, Enum) or value in _values(shape.enum):
-                continue
-            kind = shape.enum.__name__
-            if value.upper() in _values(shape.enum):  # a listed value in the wrong case
-                yield Finding(
-                    OPEN_ENUM.id,
-                    Severity.WARNING,
-                    at + pointer(name),
-                    f"{value!r} is not a listed {kind} value but differs from "
-                    f"{value.upper()!r} only in case; kept as received, yet a receiver comparing "
-                    "enum values exactly will not read it as that value",
-                )
-                continue
-            yield Finding(
-                OPEN_ENUM.id,
-                Severity.INFO,
-                at + pointer(name),
-                f"{value!r} is not a listed {kind} value ({', '.join(_values(shape.enum))}); "
-                f"kept as received: {kind} is an OpenEnum in OCPI 2.3.0",
-            )
-
-
-@cache
-def _values(enum: type[Enum]) -> tuple[str, ...]:
-    return tuple(member.value for member in enum)
+    return findings, start, complete

@@ -8,6 +8,7 @@ says what the spec expects and what arrived (never pydantic's wording or documen
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,7 +19,7 @@ from .jsondoc import json_type_name
 from .rules.json import SYNTAX
 from .rules.types import ENUM, JSON_TYPE, RANGE, REQUIRED
 from .shape import FieldShape, resolve
-from .types import DATETIME_SHAPE, OcpiType
+from .types import DATETIME_SHAPE, OcpiType, is_printable
 
 __all__ = ["findings_from_error", "describe_char"]
 
@@ -38,8 +39,27 @@ _TYPE_ERRORS = {
 def describe_char(ch: str) -> str:
     """``U+000A (line feed)``-style name for a character in a message."""
     names = {"\n": "line feed", "\r": "carriage return", "\t": "tab", "\x7f": "delete"}
-    name = names.get(ch) or (repr(ch)[1:-1] if ch.isprintable() else "control character")
+    name = names.get(ch)
+    if name is None:
+        category = unicodedata.category(ch)
+        label = _CATEGORY_NAMES.get(category)
+        if label is None:
+            name = repr(ch)[1:-1]
+        else:
+            unicode_name = unicodedata.name(ch, "").lower()
+            name = f"{unicode_name}, {label}" if unicode_name and unicode_name != label else label
     return f"U+{ord(ch):04X} ({name})"
+
+
+_CATEGORY_NAMES = {
+    "Cc": "control character",
+    "Cf": "format character",
+    "Co": "private use",
+    "Cs": "surrogate",
+    "Cn": "unassigned",
+    "Zl": "line separator",
+    "Zp": "paragraph separator",
+}
 
 
 def findings_from_error(
@@ -91,6 +111,8 @@ def _finding(err: dict[str, Any], where: str, shape: FieldShape | None) -> Findi
                 f"{name} is {ocpi.label}: at most {ocpi.max_length} characters, got {len(value)}",
             )
         if kind == "string_pattern_mismatch":
+            if ocpi.list_rule and _well_formed(ocpi, value):
+                return found(ocpi.list_rule, _not_listed(ocpi, name, value))
             return found(ocpi.rule, _pattern_message(ocpi, name, value))
     if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
         return found(RANGE.id, f"{name} is {value!r}: {err['msg'].lower()}")
@@ -109,7 +131,28 @@ def _first(value: str, allowed: re.Pattern[str]) -> tuple[int, str]:
 
 
 _ASCII = re.compile(r"[\x20-\x7E]")
-_NO_CONTROL = re.compile(r"[^\x00-\x1F\x7F-\x9F]")
+
+
+def _first_unprintable(value: str) -> tuple[int, str]:
+    for i, ch in enumerate(value):
+        if not is_printable(ch):
+            return i, ch
+    return -1, ""
+
+
+def _well_formed(ocpi: OcpiType, value: str) -> bool:
+    """Whether *value* is a good value of the base type, so only the code list refuses it."""
+    if ocpi.ascii_only:
+        return _first(value, _ASCII)[0] < 0
+    return _first_unprintable(value)[0] < 0
+
+
+def _not_listed(ocpi: OcpiType, name: str, value: str) -> str:
+    case = " (case is ignored)" if ocpi.name == "CiString" else ""
+    hint = ""
+    if ocpi.name == "string" and value.lower() != value:
+        hint = f"; {ocpi.code_list} codes are lower case, and a string is case-sensitive"
+    return f"{name} {value!r} is not an {ocpi.code_list} code{case}{hint}"
 
 
 def _pattern_message(ocpi: OcpiType, name: str, value: str) -> str:
@@ -118,13 +161,45 @@ def _pattern_message(ocpi: OcpiType, name: str, value: str) -> str:
         i, ch = _first(value, _ASCII)
         return f"{name} is {label}, printable ASCII only: {describe_char(ch)} at position {i}"
     if type_name == "string":
-        i, ch = _first(value, _NO_CONTROL)
-        return f"{name} is {label}, no control characters: {describe_char(ch)} at position {i}"
+        i, ch = _first_unprintable(value)
+        if i < 0:  # the regex engine's Unicode tables are newer or older than Python's
+            return f"{name} is {label}, printable text only: it holds a code point unassigned in this reference's Unicode tables"
+        return f"{name} is {label}, printable text only: {describe_char(ch)} at position {i}"
     if type_name == "URL":
-        return f"{name} {value!r} is not an absolute URL (scheme://host/path, RFC 3986 characters)"
+        return f"{name} {value!r} is not a URL: {_url_problem(value)}"
     if type_name == "DateTime":
         return f"{name} {value!r}: {_datetime_problem(value)}"
     return f"{name} does not match {label}"
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+_URI_CHARS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]")
+_BAD_PCT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def _url_problem(value: str) -> str:
+    """What keeps *value* from the RFC 3986 grammar, in words (the check itself is the pattern)."""
+    i, ch = _first(value, _URI_CHARS)
+    if i >= 0:
+        return f"{describe_char(ch)} at position {i} is not allowed in a URI; percent-encode it"
+    if not _SCHEME.match(value):
+        return "it does not start with a scheme and a colon (https:)"
+    rest = value[_SCHEME.match(value).end():]
+    if not rest.startswith("//"):
+        return "no authority: this reference reads a URL as scheme://host..."
+    if (bad := _BAD_PCT.search(value)) is not None:
+        return f"% at position {bad.start()} is not followed by two hex digits"
+    if value.count("#") > 1:
+        return "a second # : the fragment may not hold one"
+    authority = re.split(r"[/?#]", rest[2:], maxsplit=1)[0]
+    host = authority.rpartition("@")[2]
+    if "[" in value or "]" in value:
+        if not (host.startswith("[") and "]" in host):
+            return "[ and ] are allowed only around an IP-literal host"
+        return "the IP-literal host or what follows it is not RFC 3986 (an IPv6 address or vX.…)"
+    if not host or host.startswith(":"):
+        return "the host is empty"
+    return "it does not follow the RFC 3986 URI grammar (a port of digits only, no [ ] outside the host)"
 
 
 _SHAPE = re.compile(DATETIME_SHAPE)
@@ -139,5 +214,9 @@ def _datetime_problem(value: str) -> str:
     if len(value) > 10 and value[10] == "t" or value.endswith("z"):
         return "t and z must be upper case"
     if _SHAPE.match(value):
+        if value[17:19] == "60":
+            return "second 60 exists only as a leap second, 23:59:60 on 30 June or 31 December"
+        if "," in value:
+            return "a fraction after a comma is ISO 8601 (OCPI 2.1.1), not the RFC 3339 form OCPI 2.2 and later allow"
         return "no such date or time (month, day, leap year, hour 00-23, minute and second 00-59)"
     return "not the form OCPI allows: YYYY-MM-DDTHH:MM:SS, optional .fraction, optional Z"

@@ -46,7 +46,8 @@ def test_invalid_json_on_stdin_exits_1_in_json_format():
     out = json.loads(done.stdout)
     assert out["version"] == "2.2.1" and out["conforms"] is False
     assert out["findings"][0]["rule"] == "json.syntax" and out["findings"][0]["pointer"] == ""
-    assert set(out["findings"][0]) == {"rule", "severity", "pointer", "message"}
+    assert set(out["findings"][0]) == {"rule", "severity", "pointer", "message", "policy"}
+    assert out["accepted"] is False and out["findings"][0]["policy"] is False
 
 
 @pytest.mark.rule("start-session.connector-required-by-evse")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 import re
 
-from ocpi_ref.findings import Finding, Report, Severity
+from ocpi_ref.findings import Finding, Severity
+from ocpi_ref.report import Report
 
 
 def _report() -> Report:

@@ -8,6 +8,10 @@ One place answers, for every rule in :data:`ocpi_ref.RULES`:
 * which chapter explains it: the page of the book (listed in ``book/_toc.yml``) that carries
   the MyST label ``(rule-id)=``.
 
+Each row also keeps apart what the spec says and what this reference chooses: ``level`` is the
+spec's level in each version (``policy`` where the spec says nothing), ``choice`` this
+reference's own decision where it goes beyond the spec's statement.
+
 The Sphinx directive ``traceability-matrix`` renders the table on the traceability page and
 warns (so ``-W`` fails the build) for every rule without a test or a chapter;
 ``tests/test_traceability.py`` asserts the same with the same functions.
@@ -158,6 +162,7 @@ class Row:
     kind: str
     tests: tuple[str, ...]
     chapter: str | None
+    choice: str = ""
 
 
 def matrix(tests_dir: Path = TESTS, book_dir: Path = BOOK) -> list[Row]:
@@ -170,14 +175,37 @@ def matrix(tests_dir: Path = TESTS, book_dir: Path = BOOK) -> list[Row]:
         Row(
             rule_id=rule.id,
             section="; ".join(f"OCPI {v} §{s}" for v, s in rule.sections.items()),
-            level=rule.level.value,
+            level=_levels(rule),
             binds=", ".join(p.value for p in rule.binds),
             kind=rule.kind.value,
             tests=tuple(tests.get(rule.id, ())),
             chapter=chapters.get(rule.id),
+            choice=_choices(rule),
         )
         for rule in RULES.values()
     ]
+
+
+def _choices(rule) -> str:
+    """This reference's choice; where versions differ, each with the versions it holds for."""
+    by_choice: dict[str, list[str]] = {}
+    for version in rule.versions:
+        by_choice.setdefault(rule.choice_in(version) or "", []).append(version)
+    if len(by_choice) == 1:
+        return next(iter(by_choice))
+    return "; ".join(
+        f"{', '.join(versions)}: {choice.rstrip('.') or 'none'}" for choice, versions in by_choice.items()
+    )
+
+
+def _levels(rule) -> str:
+    """The spec's level, or each version's where they differ (``policy in 2.1.1; SHALL in 2.2, 2.2.1``)."""
+    by_level: dict[str, list[str]] = {}
+    for version in rule.versions:
+        by_level.setdefault(rule.level_in(version).value, []).append(version)
+    if len(by_level) == 1:
+        return next(iter(by_level))
+    return "; ".join(f"{level} in {', '.join(versions)}" for level, versions in by_level.items())
 
 
 def problems(rows: list[Row] | None = None) -> list[str]:
@@ -246,7 +274,7 @@ def setup(app):  # pragma: no cover - exercised by the book build
     from sphinx.util.docutils import SphinxDirective
 
     logger = logging.getLogger(__name__)
-    headers = ("rule", "section", "level", "binds", "kind", "tests")
+    headers = ("rule", "section", "spec level (and this reference's choice)", "binds", "kind", "tests")
 
     def xref(reftype: str, target: str, content: nodes.Node, docname: str, explicit: bool):
         ref = addnodes.pending_xref(
@@ -294,7 +322,7 @@ def setup(app):  # pragma: no cover - exercised by the book build
             table = nodes.table(classes=["traceability"])
             group = nodes.tgroup(cols=len(headers))
             table += group
-            for width in (30, 18, 9, 9, 10, 14):
+            for width in (30, 18, 14, 9, 10, 14):
                 group += nodes.colspec(colwidth=width)
             head = nodes.thead()
             row = nodes.row()
@@ -320,11 +348,16 @@ def setup(app):  # pragma: no cover - exercised by the book build
                     tests += listed
                 else:
                     tests = para(nodes.strong(text="none"))
+                level = [para(nodes.Text(r.level))]
+                if r.choice:
+                    choice = folded(summary="this reference's choice")
+                    choice += para(nodes.Text(r.choice))
+                    level.append(choice)
                 row = nodes.row(ids=[f"trace-{r.rule_id.replace('.', '-')}"])
                 row += [
                     cell(rule),
                     cell(sections),
-                    cell(para(nodes.Text(r.level))),
+                    cell(*level),
                     cell(para(nodes.Text(r.binds))),
                     cell(para(nodes.Text(r.kind))),
                     cell(tests),

@@ -1,7 +1,9 @@
 """``ocpi-ref check``: every finding of a StartSession payload, one line each, pointer first.
 
-Exit codes: 0 the payload conforms, 1 it does not (invalid JSON included), 2 the command could
-not run (missing file, bad arguments), with one line on stderr. When the payload does not
+Exit codes follow the spec verdict (``conforms``): 0 the payload conforms, 1 it does not
+(invalid JSON included), 3 unknown (too large or too deep for this reference to read), 2 the
+command could not run (missing file, bad arguments), with one line on stderr. The reference
+receiver's own refusals are printed (``refused``) but do not change the exit code. When the payload does not
 conform to the version asked for, a last line says which other versions it conforms to,
 checked with the same ``--sender`` and ``--evse-capability``; when it breaks a rule every
 version shares, no version is suggested.
@@ -14,12 +16,12 @@ import sys
 from typing import Any
 
 from ..checker import check_start_session
-from ..findings import Report
+from ..report import Report
 from ..rules.start_session import CONNECTOR_REQUIRES_EVSE
 from ..rules.types import UNKNOWN
 from ..specs import spec
 from ..versions import DEFAULT_VERSION, VERSIONS
-from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, party, read_input
+from .common import EXIT_FAILED, EXIT_OK, EXIT_UNKNOWN, EXIT_USAGE, party, read_input
 
 __all__ = ["add"]
 
@@ -45,7 +47,7 @@ def add(sub: Any) -> None:
         "--format",
         choices=("text", "json"),
         default="text",
-        help="text: one line per finding (default); json: {version, conforms, findings: [...]}",
+        help="text: one line per finding (default); json: {version, conforms, accepted, findings: [...]}",
     )
     check.add_argument(
         "--version", choices=VERSIONS, default=DEFAULT_VERSION, help=f"OCPI version (default {DEFAULT_VERSION})"
@@ -65,11 +67,11 @@ def run(args: argparse.Namespace) -> int:
         print(report.to_json())
     else:
         print(report)
-        if not report.conforms:
+        if report.conforms is False:
             hint = _hint(data, args.version, context, report)
             if hint:
                 print(hint)
-    return EXIT_OK if report.conforms else EXIT_FAILED
+    return {True: EXIT_OK, False: EXIT_FAILED}.get(report.conforms, EXIT_UNKNOWN)
 
 
 def _hint(data: bytes, version: str, context: dict[str, Any], report: Report) -> str | None:
@@ -87,7 +89,7 @@ def _hint(data: bytes, version: str, context: dict[str, Any], report: Report) ->
         if other == version:
             continue
         there = check_start_session(data, version=other, **context)
-        if there.conforms and not any(f.rule == UNKNOWN.id and f.pointer in known for f in there.findings):
+        if there.conforms is True and not any(f.rule == UNKNOWN.id and f.pointer in known for f in there.findings):
             others.append(other)
     if not others:
         return None

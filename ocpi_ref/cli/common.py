@@ -7,10 +7,11 @@ import sys
 
 from ..party import PartyId
 
-__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "Parser", "party", "read_input", "seconds"]
+__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_UNKNOWN", "EXIT_USAGE", "Parser", "party", "read_input", "seconds"]
 
-#: 0: success (conforms, lossless, ACCEPTED); 1: it did not; 2: the command could not run.
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+#: 0: success (conforms, lossless, ACCEPTED); 1: it did not; 2: the command could not run;
+#: 3 (``check`` only): conformance unknown, the document too large or deep for this reference.
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNKNOWN = 0, 1, 2, 3
 
 
 class Parser(argparse.ArgumentParser):

@@ -37,7 +37,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..checker import check_start_session_model
-from ..findings import Report
+from ..report import Report
 from ..party import PartyId, parse_parties
 from ..rules.commands import RESPONSE_URL_ALLOWED
 from ..rules.start_session import (

@@ -7,6 +7,10 @@ INTERNAL_ERROR = define(
     id="checker.internal-error",
     title="The checker always answers",
     statement=(
+        "Not a rule of the spec: the spec says nothing about the tools that check "
+        "its documents."
+    ),
+    choice=(
         "If the checker itself fails on some input (a bug in this reference), it still returns "
         "a report, with one error finding under this id that names the failure, instead of "
         "raising. Seeing it means: please report the input."

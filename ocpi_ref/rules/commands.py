@@ -6,13 +6,17 @@ them. Each record lists its section in every version that has the rule (2.2 and 
 Transport and format, §5 Status codes, §13 Commands; 2.1.1: §3, §4 and §13).
 """
 
-from .model import Kind, Level, Party
+from .model import Kind, Level, Party, VersionText
 from .registry import define
 
 RESPONSE_URL_ALLOWED = define(
     id="commands.response-url-allowed",
     title="The CPO calls only response_url hosts it trusts",
     statement=(
+        "response_url is chosen by the eMSP, and the CPO POSTs the CommandResult "
+        "there; the spec says nothing about which hosts a CPO may call."
+    ),
+    choice=(
         "response_url is chosen by the caller, so a CPO that POSTs wherever it is told can be "
         "made to call hosts inside its own network (server-side request forgery). This "
         "reference refuses, up front, a StartSession whose response_url host is not among the "
@@ -28,28 +32,41 @@ RESULT_AFTER_ACCEPTED = define(
     id="commands.result-after-accepted",
     title="One CommandResult, and only after ACCEPTED",
     statement=(
-        "The CPO POSTs a CommandResult to response_url only when its synchronous "
-        "CommandResponse was ACCEPTED, and then exactly once. A refused, unsupported or "
-        "invalid command never leads to a CommandResult."
+        "The Charge Point's answer is sent to response_url by an asynchronous POST if the "
+        "synchronous CommandResponse was ACCEPTED; a refused, unsupported or invalid command "
+        "has no asynchronous answer."
     ),
-    sections={"2.1.1": "13.2.1", "2.2": "13.1", "2.2.1": "13.1", "2.3.0": "13.1"},
-    level=Level.SHALL,
+    choice=(
+        "This reference POSTs that answer exactly once: OCPI neither requires nor allows a "
+        "retry (commands.no-retry)."
+    ),
+    sections={"2.1.1": "13.2.1", "2.2": "13.2.1", "2.2.1": "13.2.1", "2.3.0": "13.2.1"},
+    level=Level.DEFINED,
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
+    quote="sent via an asynchronous POST on the Sender interface if this response is ACCEPTED",
+    per_version={
+        "2.1.1": VersionText(
+            quote="sent via an asynchronous POST on the eMSP interface if this response is ACCEPTED"
+        )
+    },
 )
 
 RESULT_BARE_BODY = define(
     id="commands.result-bare-body",
     title="The CommandResult is a bare body sent with the CPO's credentials",
     statement=(
-        "The asynchronous CommandResult is the request body itself, not wrapped in a response "
-        "envelope. It is a new request from the CPO to the eMSP, so it carries the CPO's "
-        "credentials for that partner (Authorization: Token and the Base64 of the token), a "
-        "fresh X-Request-ID, the X-Correlation-ID of the command, and routing headers from "
-        "the CPO to the eMSP."
+        "The Sender interface receives the CommandResult as the request body of the CPO's POST "
+        "to response_url, not wrapped in a response envelope."
+    ),
+    choice=(
+        "It is a new request from the CPO to the eMSP, so this reference sends it with the "
+        "CPO's credentials for that partner (Authorization: Token, encoded as the version "
+        "says), a fresh X-Request-ID, the X-Correlation-ID of the command and routing headers "
+        "from the CPO to the eMSP: the transport chapter's rules for any request, applied here."
     ),
     sections={"2.2": "13.3.3", "2.2.1": "13.3.3", "2.3.0": "13.3.3"},
-    level=Level.SHALL,
+    level=Level.DEFINED,
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
 )
@@ -58,13 +75,18 @@ RESULT_FROM_CHARGE_POINT = define(
     id="commands.result-from-charge-point",
     title="The CommandResult reports the Charge Point's answer",
     statement=(
-        "The CommandResult says what the Charge Point answered: ACCEPTED when it starts, "
-        "FAILED when it refuses the remote start (as the spec's sequence diagram for a "
-        "refused start shows), EVSE_OCCUPIED or EVSE_INOPERATIVE when the EVSE is busy or "
-        "out of order."
+        "The CommandResult carries a CommandResultType, whose values describe the Charge "
+        "Point's answer (OCPI 2.2.1 §13.4.2): ACCEPTED, REJECTED by the Charge Point, FAILED "
+        "in execution, EVSE_OCCUPIED, EVSE_INOPERATIVE, TIMEOUT. The spec's sequence diagram "
+        "of a remote start the Charge Point refuses shows FAILED."
+    ),
+    choice=(
+        "This reference reports ACCEPTED when the Charge Point starts, FAILED when it refuses "
+        "the remote start (as that diagram shows, though REJECTED would also read right), and "
+        "EVSE_OCCUPIED or EVSE_INOPERATIVE when the EVSE is busy or out of order."
     ),
     sections={"2.2": "13.1", "2.2.1": "13.1", "2.3.0": "13.1"},
-    level=Level.SHALL,
+    level=Level.DEFINED,
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
 )
@@ -73,12 +95,16 @@ ACCEPTED_WITHOUT_CAR = define(
     id="commands.accepted-without-car",
     title="Accepted but no car: ACCEPTED and no Session",
     statement=(
-        "A Charge Point that accepts the remote start but sees no car plugged in before its "
-        "own timeout gives CommandResult ACCEPTED (it did accept), not TIMEOUT, and no Session "
-        "follows. OCPI 2.2 drew FAILED here; 2.2.1 corrected the diagram to ACCEPTED."
+        "The spec's sequence diagram of a remote start without a car shows CommandResult "
+        "ACCEPTED (the Charge Point did accept) and no Session. OCPI 2.2 drew FAILED here; "
+        "2.2.1 corrected the diagram to ACCEPTED. No sentence of the text states it."
+    ),
+    choice=(
+        "This reference follows the 2.2.1 diagram: a Charge Point that accepts but sees no car "
+        "before its own timeout gives ACCEPTED, not TIMEOUT, and no Session follows."
     ),
     sections={"2.2.1": "13.1", "2.3.0": "13.1"},
-    level=Level.SHALL,
+    level=Level.EXAMPLE,
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
 )
@@ -87,13 +113,16 @@ TIMEOUT_WHEN_SILENT = define(
     id="commands.timeout-when-silent",
     title="A silent Charge Point gives TIMEOUT while the eMSP still waits",
     statement=(
-        "When the Charge Point does not answer in reasonable time, the CPO reports "
-        "CommandResult TIMEOUT. This reference waits for the Charge Point a shorter time than "
+        "TIMEOUT is the result for a command the Charge Point did not answer in a reasonable "
+        "time (the result type's definition)."
+    ),
+    choice=(
+        "This reference reports TIMEOUT after waiting for the Charge Point a shorter time than "
         "the timeout it advertises in the CommandResponse, so the TIMEOUT arrives while the "
         "eMSP is still waiting for it."
     ),
     sections={"2.1.1": "13.4.1", "2.2": "13.4.2", "2.2.1": "13.4.2", "2.3.0": "13.4.2"},
-    level=Level.SHALL,
+    level=Level.DEFINED,
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
 )
@@ -103,9 +132,10 @@ NO_RETRY = define(
     title="A failed CommandResult POST is not retried",
     statement=(
         "If the CommandResult POST fails (connection refused, timeout, HTTP error), the CPO "
-        "does not queue or retry it; it logs the failure. The eMSP learns from the advertised "
-        "timeout that no result will come."
+        "does not queue or retry it: the transport chapter says failed requests should not be "
+        "retried. The eMSP learns from the advertised timeout that no result will come."
     ),
+    choice="This reference logs the failed POST and does nothing more.",
     sections={"2.1.1": "3.3", "2.2": "4.4", "2.2.1": "4.4", "2.3.0": "4.4"},
     level=Level.SHOULD_NOT,
     binds=(Party.CPO,),
@@ -131,9 +161,9 @@ NO_RESULT_AFTER_TIMEOUT = define(
     title="After the advertised timeout the eMSP stops waiting",
     statement=(
         "CommandResponse.timeout says how many seconds the eMSP waits for the CommandResult. "
-        "Once they have passed without one, the eMSP may take it that none will come; this "
-        "reference reports 'no result'."
+        "Once they have passed without one, the eMSP may take it that none will come."
     ),
+    choice="The reference eMSP then reports 'no result'.",
     sections={"2.2": "13.3.2", "2.2.1": "13.3.2", "2.3.0": "13.3.2"},
     level=Level.MAY,
     binds=(Party.EMSP,),
@@ -146,13 +176,27 @@ CREDENTIALS_REQUIRED = define(
     statement=(
         "Every request carries 'Authorization: Token' followed by a credentials token the "
         "receiver issued (how it is encoded depends on the version: "
-        "commands.authorization-encoding). A missing, malformed or unknown token is answered "
-        "with HTTP 401."
+        "commands.authorization-encoding). A missing or unknown token SHALL be answered with "
+        "HTTP 401."
     ),
     sections={"2.1.1": "3.1.3", "2.2": "4.1.2", "2.2.1": "4.1.2", "2.3.0": "4.1.2"},
     level=Level.SHALL,
     binds=(Party.SENDER,),
     kind=Kind.BEHAVIOUR,
+    per_version={
+        "2.1.1": VersionText(
+            level=Level.POLICY,
+            statement=(
+                "Every request carries 'Authorization: Token' and a token that identifies the "
+                "requesting party; the 2.1.1 text says nothing about how a server answers a "
+                "missing or unknown token (only its later document revision d2 adds HTTP 401)."
+            ),
+            choice=(
+                "This reference answers a missing, malformed or unknown token with HTTP 401 in "
+                "2.1.1 too, as later versions require."
+            ),
+        )
+    },
 )
 
 FROM_HEADERS_MATCH_CREDENTIALS = define(
@@ -161,6 +205,9 @@ FROM_HEADERS_MATCH_CREDENTIALS = define(
     statement=(
         "Behind a hub the OCPI-from-country-code and OCPI-from-party-id headers name the "
         "party that sent the request, and the Token ownership rule is checked against them. "
+        "The spec does not say how a receiver checks them against the credentials used."
+    ),
+    choice=(
         "They are trusted only when they name one of the roles registered for the credentials "
         "used; otherwise anyone could claim to be another eMSP. This reference answers such a "
         "request with HTTP 403."
@@ -175,8 +222,12 @@ REQUEST_IDS_ECHOED = define(
     id="commands.request-ids-echoed",
     title="X-Request-ID and X-Correlation-ID come back",
     statement=(
-        "The response to a request carries the same X-Request-ID and X-Correlation-ID as the "
-        "request; a request without them gets fresh ones."
+        "Every request carries a unique X-Request-ID and an X-Correlation-ID, and the response "
+        "carries the same values as the request."
+    ),
+    choice=(
+        "The spec does not say what a receiver does with a request that lacks them; this "
+        "reference answers with fresh ones."
     ),
     sections={"2.2": "4.2", "2.2.1": "4.2", "2.3.0": "4.2"},
     level=Level.SHALL,
@@ -188,12 +239,16 @@ RESPONSE_ENVELOPE = define(
     id="commands.response-envelope",
     title="Every response is a complete OCPI envelope",
     statement=(
-        "Whatever the outcome, including HTTP 400, 401, 403, 404 and 413, the response body is "
-        "the OCPI response format: status_code, timestamp (OCPI DateTime), and data and "
-        "status_message where they apply."
+        "Every response is wrapped in the OCPI response format: status_code, timestamp (OCPI "
+        "DateTime), and data and status_message where they apply; errors on the HTTP layer "
+        "use HTTP status codes with that format too."
+    ),
+    choice=(
+        "This reference answers every outcome in the envelope, its own HTTP 403 and 413 "
+        "included."
     ),
     sections={"2.1.1": "3.1.5", "2.2": "4.1.6", "2.2.1": "4.1.7", "2.3.0": "4.1.7"},
-    level=Level.SHALL,
+    level=Level.DEFINED,
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
 )
@@ -202,6 +257,10 @@ BODY_SIZE_LIMIT = define(
     id="commands.body-size-limit",
     title="Oversized bodies get HTTP 413",
     statement=(
+        "The spec sets no limit on the size of a request body, and says a request "
+        "that is valid JSON for an existing resource MUST NOT get an HTTP error (OCPI 2.2.1 §5)."
+    ),
+    choice=(
         "A request body larger than the configured limit (16 KiB by default; a StartSession "
         "is a few hundred bytes) is answered with HTTP 413 before it is read further. This is "
         "a deliberate deviation from the rule that valid JSON gets no HTTP error: it protects "
@@ -217,6 +276,10 @@ OTHER_COMMANDS_NOT_SUPPORTED = define(
     id="commands.other-commands-not-supported",
     title="Commands the reference does not implement answer NOT_SUPPORTED",
     statement=(
+        "The CPO answers each command it receives with a CommandResponse; "
+        "NOT_SUPPORTED is the answer the spec lists for a command it does not support."
+    ),
+    choice=(
         "RESERVE_NOW, CANCEL_RESERVATION and UNLOCK_CONNECTOR are answered with status 1000 "
         "and CommandResponse NOT_SUPPORTED, and no CommandResult follows; an unknown command "
         "name in the path is HTTP 404."
@@ -231,6 +294,10 @@ AUTHORIZATION_ENCODING = define(
     id="commands.authorization-encoding",
     title="Plain or Base64 credentials token, by version and partner",
     statement=(
+        "OCPI 2.1.1 sends the credentials token as it is; 2.2.1 and later send its "
+        "Base64 encoding; the 2.2 text says nothing about encoding."
+    ),
+    choice=(
         "OCPI 2.1.1 sends the credentials token as it is; 2.2.1 and later send its Base64 "
         "encoding; the 2.2 text says nothing, and many 2.2 implementations send it plain. This "
         "reference matches an incoming header against both the raw value and its Base64 "
@@ -247,6 +314,10 @@ V211_RESPONSE_EITHER_SHAPE = define(
     id="commands.v211-response-either-shape",
     title="OCPI 2.1.1: a CommandResponse as object or bare string",
     statement=(
+        "OCPI 2.1.1 defines the CommandResponse object but its POST tables show a "
+        "bare CommandResponseType string, for the synchronous answer and the asynchronous POST alike."
+    ),
+    choice=(
         "OCPI 2.1.1 defines the CommandResponse object ({\"result\": ...}) but its POST tables "
         "show a bare CommandResponseType string, for the synchronous answer and for the "
         "asynchronous POST alike. A 2.1.1 reader accepts both shapes; this reference sends the "

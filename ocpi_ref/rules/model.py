@@ -1,4 +1,10 @@
-"""The record that describes one rule: id, section, level, bound party, kind."""
+"""The record that describes one rule: id, section, level, bound party, kind.
+
+A record keeps apart what the specification says and what this reference chooses:
+``level``, ``statement``, ``quote`` and ``sections`` are the spec's (a level the spec does not
+state is never written as one), ``choice`` is this reference's own decision where it goes
+beyond the text. A version whose text differs overrides them in ``per_version``.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +13,44 @@ from enum import Enum
 
 from ..versions import DEFAULT_VERSION, VERSIONS, edition2_section
 
-__all__ = ["Kind", "Level", "Party", "Rule"]
+__all__ = ["Kind", "Level", "Party", "Rule", "VersionText"]
 
 
 class Level(str, Enum):
-    """Normative level, as the spec's requirement keywords (OCPI 2.2.1 §2.1).
+    """Normative level, as the spec's requirement keywords (OCPI 2.2.1 §2.1, RFC 2119).
 
-    ``POLICY`` marks what is not a spec statement but this reference's documented choice
-    (a size limit, reporting unknown fields); such rules never claim the spec's authority.
+    ``DEFINED`` is a definition the spec states without a keyword (a field table, a type, a
+    status code's meaning); ``EXAMPLE`` is behaviour the spec shows only in an example or a
+    sequence diagram. ``POLICY`` marks what is not a spec statement at all but this
+    reference's documented choice (a size limit, reporting unknown fields); such rules never
+    claim the spec's authority, and their findings never make a document non-conforming.
     """
 
+    MUST = "MUST"
+    MUST_NOT = "MUST NOT"
     SHALL = "SHALL"
     SHALL_NOT = "SHALL NOT"
     SHOULD = "SHOULD"
     SHOULD_NOT = "SHOULD NOT"
     MAY = "MAY"
+    DEFINED = "defined"
+    EXAMPLE = "example"
     POLICY = "policy"
+
+    @property
+    def is_spec(self) -> bool:
+        """Whether the spec itself states the rule at this level (everything but POLICY)."""
+        return self is not Level.POLICY
+
+
+@dataclass(frozen=True)
+class VersionText:
+    """What one version's text says where it differs from the record's defaults."""
+
+    level: Level | None = None
+    statement: str | None = None
+    quote: str | None = None
+    choice: str | None = None
 
 
 class Party(str, Enum):
@@ -63,6 +91,28 @@ class Rule:
     kind: Kind
     quote: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    choice: str | None = None
+    """This reference's own decision where it goes beyond the spec's statement, or None."""
+    per_version: dict[str, VersionText] = field(default_factory=dict)
+    """The versions whose text says something else, with their level, statement, quote or choice."""
+
+    def _in(self, version: str | None, name: str):
+        override = self.per_version.get(version or "")
+        value = getattr(override, name) if override is not None else None
+        return getattr(self, name) if value is None else value
+
+    def level_in(self, version: str | None = None) -> Level:
+        """The spec's level in *version* (the record's level unless that version differs)."""
+        return self._in(version, "level")
+
+    def statement_in(self, version: str | None = None) -> str:
+        return self._in(version, "statement")
+
+    def quote_in(self, version: str | None = None) -> str | None:
+        return self._in(version, "quote")
+
+    def choice_in(self, version: str | None = None) -> str | None:
+        return self._in(version, "choice")
 
     @property
     def versions(self) -> tuple[str, ...]:
@@ -99,13 +149,17 @@ class Rule:
         """A card for notebooks: the record's facts, from which version, and every section."""
         missing = [v for v in VERSIONS if v not in self.sections]
         since = f"OCPI {self.since}" + (f" (not in {', '.join(missing)})" if missing else "")
+        by_version = "; ".join(f"{self.level_in(v).value} in {v}" for v in self.versions)
+        differs = len({self.level_in(v) for v in self.versions}) > 1
         rows = (
             ("rule", f"`{self.id}`: {self.title}"),
             ("level", self.level.value),
+            *((("level by version", by_version),) if differs else ()),
             ("binds", ", ".join(p.value for p in self.binds)),
             ("kind", self.kind.value),
             ("since", since),
             ("sections", self.cite_all()),
+            *((("this reference's choice", self.choice),) if self.choice else ()),
         )
         body = "\n".join(f"| {name} | {value} |" for name, value in rows)
         return f"| | |\n|---|---|\n{body}\n"

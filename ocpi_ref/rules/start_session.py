@@ -9,13 +9,13 @@ enforced by :mod:`ocpi_ref.v2_2_1.flow`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..findings import Finding, Severity
 from ..party import PartyId
-from .model import Kind, Level, Party, Rule
+from .model import Kind, Level, Party, Rule, VersionText
 from .registry import define
 
 __all__ = [
@@ -38,7 +38,7 @@ class Context:
     evse_capabilities: frozenset[str] | None = None
 
 
-Check = Callable[[Mapping[str, Any], Context], Iterator[Finding]]
+Check = Callable[[Mapping[str, Any], Context], Iterable[Finding]]
 PAYLOAD_CHECKS: list[tuple[Rule, Check]] = []
 CONTEXT_CHECKS: list[tuple[Rule, Check]] = []
 
@@ -60,9 +60,12 @@ EVSE_OPTIONAL = define(
     id="start-session.evse-optional",
     title="evse_uid is optional",
     statement=(
-        "The eMSP may leave out evse_uid. The Charge Point may then pick the EVSE itself; not "
-        "every Charge Point can, and a CPO whose Charge Point cannot answers that it does not "
-        "support the request."
+        "The eMSP may leave out evse_uid. The Charge Point may then pick the EVSE itself, but "
+        "not every Charge Point can."
+    ),
+    choice=(
+        "The spec does not say what a CPO answers when its Charge Point cannot choose. This "
+        "reference answers CommandResponse NOT_SUPPORTED."
     ),
     sections={"2.1.1": "13.3.3", "2.2": "13.3.5", "2.2.1": "13.3.5", "2.3.0": "13.3.5"},
     level=Level.MAY,
@@ -74,9 +77,10 @@ EVSE_OPTIONAL = define(
 EMSP_AUTHORIZES_TOKEN = define(
     id="start-session.emsp-authorizes-token",
     title="The eMSP authorizes the Token first",
-    statement=(
-        "Before it sends a StartSession, the eMSP has authorized the Token in it. On a payload "
-        "this reference can only hint: a Token marked valid: false is reported as a warning."
+    statement="Before it sends a StartSession, the eMSP has authorized the Token in it.",
+    choice=(
+        "On a payload this reference can only hint: a Token marked valid: false is reported "
+        "as a warning."
     ),
     sections={"2.2": "13.3.5", "2.2.1": "13.3.5", "2.3.0": "13.3.5"},
     level=Level.SHALL,
@@ -162,8 +166,15 @@ TOKEN_IN_SESSION_AND_CDR = define(
     title="The Token goes into the Session and the CDR",
     statement=(
         "Stored or not, the Token's information is put into the Session and the CDR that the "
-        "StartSession leads to, as their cdr_token, with auth_method COMMAND."
+        "StartSession leads to (their cdr_token). The clause says nothing of auth_method: the "
+        "Session's may change while it runs, and the CDR carries the last method used (OCPI "
+        "2.2.1 §9.3.1, §10.3.1), which is COMMAND only if nothing authorized the session later."
     ),
+    choice=(
+        "This reference's CPO writes auth_method COMMAND into the Session it starts, since "
+        "AuthMethod COMMAND names exactly this case."
+    ),
+    notes=("The CDR's auth_method: OCPI 2.2.1 §10.3.1, 'The last method SHALL be used in the CDR.'",),
     sections={"2.2": "13.3.5", "2.2.1": "13.3.5", "2.3.0": "13.3.5"},
     level=Level.SHALL,
     binds=(Party.CPO,),
@@ -190,11 +201,17 @@ LOCATION_OF_RECEIVER = define(
     id="start-session.location-of-receiver",
     title="location_id names a Location of the receiving CPO",
     statement=(
-        "location_id is the id of a Location of the CPO the request is sent to. A CPO that "
-        "does not know it answers OCPI status 2003 (Unknown Location) with REJECTED."
+        "location_id is the id of a Location of the CPO the request is sent to (the field "
+        "table's definition). Status 2003 means Unknown Location, and the status codes chapter "
+        "gives START_SESSION with an unknown location as its example."
+    ),
+    choice=(
+        "A CPO that does not know the Location answers status 2003 with CommandResponse "
+        "REJECTED, as the spec's unlock sequence diagram shows for the same case; no sentence "
+        "of the spec requires that answer."
     ),
     sections={"2.1.1": "13.3.3", "2.2": "13.3.5", "2.2.1": "13.3.5", "2.3.0": "13.3.5"},
-    level=Level.SHALL,
+    level=Level.DEFINED,
     binds=(Party.EMSP,),
     kind=Kind.CONTEXT,
 )
@@ -231,13 +248,23 @@ AUTHORIZATION_REFERENCE_ECHO = define(
     id="start-session.authorization-reference-echo",
     title="authorization_reference is carried into Session and CDR",
     statement=(
-        "When the StartSession carries an authorization_reference, the Session and CDR it leads "
-        "to carry the same value, unchanged."
+        "When the StartSession carries an authorization_reference, it is provided in the "
+        "Session and CDR it leads to. The SHALL is in the Sessions and CDRs modules (OCPI 2.2.1 "
+        "§9.3.1, §10.3.1): they carry the same value the eMSP gave, and when the eMSP gave "
+        "several (a real-time authorization, a ReserveNow, a StartSession), the last given "
+        "value SHALL be used."
     ),
+    choice=(
+        "This reference carries the StartSession's value unchanged, byte for byte: a "
+        "CiString compares without case, yet an echo in another case could be taken for "
+        "another value by an exact comparison."
+    ),
+    notes=("OCPI 2.2.1 §9.3.1 and §10.3.1: 'the last given value SHALL be used here'.",),
     sections={"2.2": "13.3.5", "2.2.1": "13.3.5", "2.3.0": "13.3.5"},
     level=Level.SHALL,
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
+    quote="the last given value SHALL be used here",
 )
 
 OCPP1_CONNECTOR_AS_EVSE = define(
@@ -274,16 +301,20 @@ def connector_requires_evse(doc: Mapping[str, Any]) -> Iterator[Finding]:
 
 
 @_checks(PAYLOAD_CHECKS, EMSP_AUTHORIZES_TOKEN)
-def _token_marked_invalid(doc: Mapping[str, Any], ctx: Context) -> Iterator[Finding]:
+def _token_marked_invalid(doc: Mapping[str, Any], ctx: Context) -> Iterable[Finding]:
+    # Runs on every payload, the checker's fast path included: no generator, a dict first.
     token = doc.get("token")
-    if isinstance(token, Mapping) and token.get("valid") is False:
-        yield Finding(
-            EMSP_AUTHORIZES_TOKEN.id,
-            Severity.WARNING,
-            "/token/valid",
-            "the Token is marked valid: false; the eMSP should have authorized it before "
-            "sending (a CPO still forwards it: start-session.cpo-no-validity-check)",
+    if (type(token) is dict or isinstance(token, Mapping)) and token.get("valid") is False:
+        return (
+            Finding(
+                EMSP_AUTHORIZES_TOKEN.id,
+                Severity.WARNING,
+                "/token/valid",
+                "the Token is marked valid: false; the eMSP should have authorized it before "
+                "sending (a CPO still forwards it: start-session.cpo-no-validity-check)",
+            ),
         )
+    return ()
 
 
 @_checks(CONTEXT_CHECKS, OWN_TOKENS_ONLY)

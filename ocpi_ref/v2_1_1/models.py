@@ -3,6 +3,8 @@
 2.1.1 differs from 2.2 and later in ways that matter to a receiver:
 
 * identifiers are case-sensitive ``string``, and ``string`` is printable ASCII only;
+* a DateTime is ISO 8601's combined date and time (:data:`~ocpi_ref.types.DateTimeField211`),
+  not the RFC 3339 subset of 2.2; a status code has at least four digits, not exactly four;
 * location_id and evse_uid are string(39); there is no connector_id and no
   authorization_reference;
 * the Token carries no owner: its country_code and party_id are the URL segments of the Tokens
@@ -19,7 +21,7 @@ from typing import Annotated, Any
 from pydantic import Field, StrictBool, StrictInt
 
 from ..model_base import OcpiModel
-from ..types import URL, DateTimeField, ascii_string
+from ..types import URL, DateTimeField211, ascii_string, language_code
 from .enums import CommandResponseType, TokenType, WhitelistType
 
 __all__ = [
@@ -36,9 +38,9 @@ VERSION = "2.1.1"
 
 
 class DisplayText(OcpiModel):
-    """Text in one language (OCPI 2.1.1 §14.3)."""
+    """Text in one language (OCPI 2.1.1 §14.3); ``language`` is an ISO 639-1 code."""
 
-    language: ascii_string(2)
+    language: language_code(ascii_only=True)
     text: ascii_string(512)
 
 
@@ -52,8 +54,8 @@ class Token(OcpiModel):
     issuer: ascii_string(64)
     valid: StrictBool
     whitelist: WhitelistType
-    language: ascii_string(2) | None = None
-    last_updated: DateTimeField
+    language: language_code(ascii_only=True) | None = None
+    last_updated: DateTimeField211
 
 
 class StartSession(OcpiModel):
@@ -96,9 +98,12 @@ def read_command_response(data: Any) -> CommandResponse:
 
 
 class OcpiResponse(OcpiModel):
-    """The 2.1.1 response envelope (OCPI 2.1.1 §3.1.5); ``data`` may be any JSON value."""
+    """The 2.1.1 response envelope (OCPI 2.1.1 §3.1.5); ``data`` may be any JSON value.
+
+    2.1.1 says status codes use "at least four digits" (§3.1.5), so there is no upper bound.
+    """
 
     data: Any = None
-    status_code: Annotated[StrictInt, Field(ge=1000, le=9999)]
+    status_code: Annotated[StrictInt, Field(ge=1000)]
     status_message: ascii_string() | None = None
-    timestamp: DateTimeField
+    timestamp: DateTimeField211

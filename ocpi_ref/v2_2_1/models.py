@@ -15,7 +15,7 @@ from pydantic_core import PydanticCustomError
 
 from ..model_base import OcpiModel
 from ..rules.start_session import connector_requires_evse
-from ..types import URL, DateTimeField, cistring, string
+from ..types import URL, DateTimeField, cistring, country_code, language_code, string
 from .enums import (
     AuthMethod,
     CommandResponseType,
@@ -45,9 +45,9 @@ MODEL_ENFORCED = frozenset({"start-session.connector-requires-evse"})
 
 
 class DisplayText(OcpiModel):
-    """Text in one language (OCPI 2.2.1 §16.3)."""
+    """Text in one language (OCPI 2.2.1 §16.3); ``language`` is an ISO 639-1 code."""
 
-    language: string(2)
+    language: language_code()
     text: string(512)
 
 
@@ -61,7 +61,7 @@ class EnergyContract(OcpiModel):
 class Token(OcpiModel):
     """A Token, owned by the eMSP whose country_code and party_id it carries (OCPI 2.2.1 §12.3.2)."""
 
-    country_code: cistring(2)
+    country_code: country_code()
     party_id: cistring(3)
     uid: cistring(36)
     type: TokenType
@@ -71,7 +71,7 @@ class Token(OcpiModel):
     group_id: cistring(36) | None = None
     valid: StrictBool
     whitelist: WhitelistType
-    language: string(2) | None = None
+    language: language_code() | None = None
     default_profile_type: ProfileType | None = None
     energy_contract: EnergyContract | None = None
     last_updated: DateTimeField
@@ -80,7 +80,7 @@ class Token(OcpiModel):
 class CdrToken(OcpiModel):
     """The Token as a Session or CDR records it (OCPI 2.2.1 §10.4.5)."""
 
-    country_code: cistring(2)
+    country_code: country_code()
     party_id: cistring(3)
     uid: cistring(36)
     type: TokenType
@@ -148,7 +148,8 @@ T = TypeVar("T")
 class OcpiResponse(OcpiModel, Generic[T]):
     """The envelope every OCPI response body is wrapped in (OCPI 2.2.1 §4.1.7).
 
-    ``data`` is absent or ``null`` when ``status_code`` is not a 1xxx success code.
+    ``data`` is absent or ``null`` when ``status_code`` is not a 1xxx success code; the
+    status code has four digits (OCPI 2.2.1 §5).
     """
 
     data: T | None = None

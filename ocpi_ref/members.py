@@ -1,0 +1,118 @@
+"""Findings about a document's members that no model reports: unknown fields, OpenEnum values,
+and values that conform but are surely a mistake (empty strings, year 0000).
+
+The checker runs these on the parsed document after the model; they walk every object nested
+in it with its model and JSON pointer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from enum import Enum
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel
+
+from .findings import Finding, Severity, pointer
+from .rules.types import DATETIME, EMPTY_STRING, OPEN_ENUM, UNKNOWN
+from .shape import fields_of
+from .versions import DEFAULT_VERSION
+
+__all__ = ["open_enum_values", "suspect_values", "unknown_fields"]
+
+
+def _walk(
+    doc: Mapping[str, Any], model: type[BaseModel], where: str = ""
+) -> Iterator[tuple[Mapping[str, Any], type[BaseModel], str]]:
+    """*doc* and every object nested in it, each with its model and pointer."""
+    yield doc, model, where
+    for name, shape in fields_of(model).items():
+        if shape.model is None:
+            continue
+        value = doc.get(name)
+        if isinstance(value, Mapping) and not shape.is_list:
+            yield from _walk(value, shape.model, where + pointer(name))
+        elif isinstance(value, list) and shape.is_list:
+            for i, item in enumerate(value):
+                if isinstance(item, Mapping):
+                    yield from _walk(item, shape.model, f"{where}{pointer(name)}/{i}")
+
+
+def unknown_fields(
+    doc: Mapping[str, Any], model: type[BaseModel], where: str = "", *, version: str = DEFAULT_VERSION
+) -> Iterator[Finding]:
+    """``field.unknown`` information for every member the spec does not define."""
+    for obj, obj_model, at in _walk(doc, model, where):
+        for key in obj.keys() - fields_of(obj_model).keys():
+            yield Finding(
+                UNKNOWN.id,
+                Severity.INFO,
+                at + pointer(key),
+                f"{key} is not a field of {obj_model.__name__} in OCPI {version}; kept as received",
+            )
+
+
+def suspect_values(doc: Mapping[str, Any], model: type[BaseModel]) -> Iterator[Finding]:
+    """Warnings for values the spec allows but that are surely a mistake.
+
+    An empty string in a text field (``field.empty-string``: the spec sets no minimum length,
+    and an empty required field counts as set) and a DateTime in the year 0000
+    (``type.datetime``: RFC 3339 allows it, no real timestamp has it).
+    """
+    for obj, obj_model, at in _walk(doc, model):
+        for name, shape in fields_of(obj_model).items():
+            value = obj.get(name)
+            if not isinstance(value, str) or shape.ocpi is None:
+                continue
+            if value == "":
+                need = "a required" if shape.required else "an optional"
+                yield Finding(
+                    EMPTY_STRING.id,
+                    Severity.WARNING,
+                    at + pointer(name),
+                    f"{name} is an empty string: legal ({need} {shape.label} has no minimum "
+                    "length, and an empty one counts as set), but surely a mistake",
+                )
+            elif shape.ocpi.name == "DateTime" and value.startswith("0000-"):
+                yield Finding(
+                    DATETIME.id,
+                    Severity.WARNING,
+                    at + pointer(name),
+                    f"{name} {value!r} is in the year 0000: RFC 3339 allows it, but no real "
+                    "timestamp has it (a placeholder?)",
+                )
+
+
+def open_enum_values(doc: Mapping[str, Any], model: type[BaseModel]) -> Iterator[Finding]:
+    """``type.open-enum`` information for each OpenEnum field holding an unlisted string."""
+    for obj, obj_model, at in _walk(doc, model):
+        for name, shape in fields_of(obj_model).items():
+            value = obj.get(name)
+            if not (shape.open_enum and shape.enum and isinstance(value, str)):
+                continue
+            if isinstance(value, Enum) or value in _values(shape.enum):
+                continue
+            kind = shape.enum.__name__
+            if value.upper() in _values(shape.enum):  # a listed value in the wrong case
+                yield Finding(
+                    OPEN_ENUM.id,
+                    Severity.WARNING,
+                    at + pointer(name),
+                    f"{value!r} is not a listed {kind} value but differs from "
+                    f"{value.upper()!r} only in case; kept as received, yet a receiver comparing "
+                    "enum values exactly will not read it as that value",
+                )
+                continue
+            yield Finding(
+                OPEN_ENUM.id,
+                Severity.INFO,
+                at + pointer(name),
+                f"{value!r} is not a listed {kind} value ({', '.join(_values(shape.enum))}); "
+                f"kept as received: {kind} is an OpenEnum in OCPI 2.3.0",
+            )
+
+
+@cache
+def _values(enum: type[Enum]) -> tuple[str, ...]:
+    return tuple(member.value for member in enum)
