@@ -17,8 +17,8 @@ import pytest
 from ocpi_ref import RULES, Severity, check_start_session
 from ocpi_ref.checker import check_start_session_model
 from ocpi_ref.jsondoc import DEFAULT_MAX_DEPTH, MAX_DIGITS
-from ocpi_ref.v2_2_1.cpo import decide_start_session
-from ocpi_ref.v2_2_1.topology import ChargePoint, Evse, Location
+from ocpi_ref.flow.decision import decide_start_session
+from ocpi_ref.flow.topology import ChargePoint, Evse, Location
 
 pytestmark = pytest.mark.filterwarnings("error")
 
