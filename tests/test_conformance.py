@@ -51,13 +51,35 @@ SKIPPED = {
 }
 
 
+@pytest.fixture(scope="module")
+def reference_runs():
+    """The full suite against the reference CPO in every version, the four runs at once."""
+    async def all_versions():
+        return await asyncio.gather(*(_against_reference(v) for v in VERSIONS))
+
+    return dict(zip(VERSIONS, asyncio.run(all_versions())))
+
+
+@pytest.fixture(scope="module")
+def mutant_runs():
+    """The full 2.2.1 suite against each mutant, all at once (each run mostly waits)."""
+    async def one(mutant):
+        async with serve_mutant(short_config(), mutant) as url:
+            return await run_suite(target(url))
+
+    async def all_mutants():
+        return await asyncio.gather(*(one(m) for m in MUTANTS))
+
+    return dict(zip((m.name for m in MUTANTS), asyncio.run(all_mutants())))
+
+
 @pytest.mark.rule("commands.response-envelope", "commands.credentials-required", "json.syntax", "object.invalid-object-2001",
                   "commands.request-ids-echoed", "commands.result-after-accepted", "commands.result-bare-body",
                   "start-session.own-tokens-only", "start-session.cpo-no-validity-check", "start-session.location-of-receiver",
                   "start-session.token-in-session-and-cdr", "start-session.unknown-token-not-stored")
 @pytest.mark.parametrize("version", VERSIONS)
-def test_the_reference_cpo_passes_every_scenario(version):
-    spoken, outcomes, seconds = asyncio.run(_against_reference(version))
+def test_the_reference_cpo_passes_every_scenario(version, reference_runs):
+    spoken, outcomes, seconds = reference_runs[version]
     assert spoken == version
     text = render_text(spoken, outcomes)
     assert {o.name for o in outcomes if o.status is Status.SKIP} == SKIPPED[version], text
@@ -85,12 +107,8 @@ def test_read_only_runs_no_writing_scenario_and_is_fast():
                   "start-session.cpo-no-validity-check", "commands.result-after-accepted", "commands.no-result-after-timeout",
                   "object.envelope-data", "type.cistring", "object.commands-endpoint")
 @pytest.mark.parametrize("mutant", MUTANTS, ids=[m.name for m in MUTANTS])
-def test_each_mutant_fails_its_scenario_and_no_other(mutant):
-    async def run():
-        async with serve_mutant(short_config(), mutant) as url:
-            return await run_suite(target(url))
-
-    spoken, outcomes = asyncio.run(run())
+def test_each_mutant_fails_its_scenario_and_no_other(mutant, mutant_runs):
+    spoken, outcomes = mutant_runs[mutant.name]
     text = render_text(spoken, outcomes)
     got = {o.name: o.status for o in outcomes}
     assert got[mutant.scenario].value == mutant.status, text

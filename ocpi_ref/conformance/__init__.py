@@ -1,7 +1,7 @@
 """The conformance suite: the reference eMSP drives a CPO under test over HTTP.
 
-:func:`run_suite` runs the named scenarios (:data:`~.model.SCENARIOS`, in
-:mod:`.scenarios`) against a :class:`Target` and returns each :class:`Outcome` with its
+:func:`run_suite` runs the named scenarios (``SCENARIOS``, in
+``ocpi_ref.conformance.scenarios``) against a :class:`Target` and returns each :class:`~ocpi_ref.conformance.model.Outcome` with its
 evidence; :func:`render_text` and :func:`to_json` report them. The pytest plugin
 (:mod:`.plugin`, registered as the ``ocpi_conformance`` entry point) runs the same scenarios
 as test items: ``pytest --ocpi-cpo URL ...``; ``ocpi-ref conformance cpo`` is a thin front on it.

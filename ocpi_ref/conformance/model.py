@@ -138,7 +138,7 @@ class Outcome:
 
     @property
     def summary(self) -> str:
-        """One line: the skip reason, the first failing (or warning) message, or the title."""
+        """The skip reason, the first failing (or warning) message, or the title, in one line."""
         if self.status is Status.SKIP:
             return self.reason
         for wanted in (Status.FAIL, Status.WARN):

@@ -4,7 +4,7 @@ Installed with the package (entry point ``pytest11``: ``ocpi_conformance``), it 
 until ``--ocpi-cpo URL`` is given; then each scenario becomes one item
 (``ocpi-conformance::start-session.accepted``), so ``-k``, ``--junitxml`` and CI reporting work
 as for any test. A failing scenario fails its item with the evidence; a skipped one skips; a
-warning passes with a :class:`ConformanceWarning`. The scenarios share one event loop in a
+warning passes with a ``ConformanceWarning``. The scenarios share one event loop in a
 background thread, where our callback server runs for the whole session.
 
 ``pytest --ocpi-cpo http://cpo.example.com/ocpi/versions --ocpi-token TOKEN --ocpi-role DE-TNM

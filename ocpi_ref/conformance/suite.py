@@ -114,9 +114,10 @@ async def run_suite(target: Target, names: Iterable[str] | None = None) -> tuple
 _MARK = {Status.PASS: "pass", Status.FAIL: "FAIL", Status.WARN: "warn", Status.SKIP: "skip"}
 
 
-def render_text(version: str, outcomes: Sequence[Outcome], *, seconds: float | None = None, evidence: bool = True) -> str:
+def render_text(version: str, outcomes: Sequence[Outcome], *, seconds: float | None = None, evidence: bool = True, exchanges: bool = True) -> str:
     """The terminal report: a line per scenario, the failing (and warning) evidence below it,
-    and a summary line. URLs appear as paths, so the text does not depend on the peer's port."""
+    and a summary line. URLs appear as paths, so the text does not depend on the peer's port;
+    ``exchanges=False`` leaves out the requests and answers (bodies carry ids and timestamps)."""
     width = max((len(o.name) for o in outcomes), default=10)
     lines = [f"OCPI {version} conformance: {len(outcomes)} scenarios"]
     for o in outcomes:
@@ -131,7 +132,7 @@ def render_text(version: str, outcomes: Sequence[Outcome], *, seconds: float | N
             expected = c.expected(version)
             if expected:
                 lines.append(f"        the spec: {expected}")
-            if c.exchange is not None and id(c.exchange) not in shown:
+            if exchanges and c.exchange is not None and id(c.exchange) not in shown:
                 shown.add(id(c.exchange))
                 lines.extend("        " + line for line in c.exchange.lines())
     lines.append(summary(outcomes, seconds))

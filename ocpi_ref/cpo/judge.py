@@ -115,7 +115,7 @@ class Judge:
             self._add(name, "commands.credentials-required", "error", "a request without known credentials (answered 401)", exchange)
         elif encoding_problem:
             self._add(name, "commands.authorization-encoding", "error", encoding_problem, exchange)
-        if partner is not None and command in ("START_SESSION", "STOP_SESSION") and version in VERSIONS:
+        if partner is not None and not encoding_problem and command in ("START_SESSION", "STOP_SESSION") and version in VERSIONS:
             self._command(partner, version, command, body, exchange)
         replayed = False
 

@@ -5,19 +5,15 @@ returns the same :class:`~ocpi_ref.findings.Report` as :func:`~ocpi_ref.check_st
 every finding with its rule id and RFC 6901 pointer. An object inside an envelope is pointed
 at under ``/data``.
 
-==========================  =========================================================
-checker                     what it reads
-==========================  =========================================================
-:func:`check_envelope`      the response envelope (OCPI 2.2.1 §4.1.7): status_code,
-                            status_message, timestamp, and data's shape when asked
-:func:`check_command_response`  an envelope whose data is one CommandResponse (§13.3.2)
-:func:`check_command_result`    a CommandResult POSTed to response_url, bare (§13.3.3);
-                            in 2.1.1 the asynchronous CommandResponse
-:func:`check_token`         a Token (§12.3.2)
-:func:`check_version_list`  the version list envelope (§6.1)
-:func:`check_version_details`   a version details envelope (§6.2), with the commands
-                            endpoint a CPO must list (``object.commands-endpoint``)
-==========================  =========================================================
+* :func:`check_envelope`: the response envelope (OCPI 2.2.1 §4.1.7): status_code,
+  status_message, timestamp, and the shape of data when asked;
+* :func:`check_command_response`: an envelope whose data is one CommandResponse (§13.3.2);
+* :func:`check_command_result`: a CommandResult POSTed to response_url, bare (§13.3.3); in
+  2.1.1 the asynchronous CommandResponse;
+* :func:`check_token`: a Token (§12.3.2);
+* :func:`check_version_list`: the version list envelope (§6.1);
+* :func:`check_version_details`: a version details envelope (§6.2), with the commands
+  endpoint a CPO must list (``object.commands-endpoint``).
 """
 
 from __future__ import annotations
@@ -278,7 +274,7 @@ _TITLES = {
 
 
 def check_object(kind: str, data: Any, *, version: str = DEFAULT_VERSION) -> Report:
-    """Check *data* as the object named *kind* (a key of :data:`OBJECTS`)."""
+    """Check *data* as the object named *kind* (a key of ``OBJECTS``)."""
     return OBJECTS[kind](data, version=version)
 
 

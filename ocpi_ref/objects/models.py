@@ -2,7 +2,7 @@
 
 * :class:`Version`: one entry of the version list (§6.1.2): ``version`` and ``url``;
 * :class:`VersionDetails`: a version's modules (§6.2.1), each an :class:`Endpoint` (§6.2.2)
-  with ``identifier``, ``role`` (2.2 and later) and ``url``; :class:`Endpoint211` is the
+  with ``identifier``, ``role`` (2.2 and later) and ``url``; ``Endpoint211`` is the
   2.1.1 Endpoint (§5.2.2 of that document), which has no role.
 
 ``version`` and ``identifier`` are plain strings: VersionNumber grows with every release and
