@@ -11,6 +11,7 @@ garbage is evidence, not a traceback.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 import uuid
 from contextlib import AsyncExitStack
@@ -274,6 +275,4 @@ def _data(ex: Exchange) -> Any:
 
 
 def _dumps(value: Any) -> str:
-    import json
-
     return json.dumps(value, ensure_ascii=False)

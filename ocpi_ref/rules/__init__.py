@@ -2,7 +2,8 @@
 
 Where a rule lives follows from its id: ``json.*`` in :mod:`.json`, ``type.*`` and
 ``field.*`` in :mod:`.types`, ``start-session.*`` in :mod:`.start_session`,
-``commands.*`` in :mod:`.commands`, ``convert.*`` in :mod:`.convert`.
+``commands.*`` in :mod:`.commands`, ``convert.*`` in :mod:`.convert`, ``object.*`` in
+:mod:`.objects`.
 """
 
 from . import checker as _checker  # noqa: F401 - defines checker.*
