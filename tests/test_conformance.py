@@ -186,3 +186,27 @@ def test_cli_lists_scenarios_and_refuses_bad_arguments(capsys):
     assert "needs --credentials, --role, --location" in capsys.readouterr().err
     assert main(_cli("http://127.0.0.1:9/ocpi/versions", "--foreign-owner", "DE-TNM")) == 2
     assert main(_cli("http://127.0.0.1:9/ocpi/versions", "--scenario", "no.such")) == 2
+
+
+def test_the_plugin_adds_the_scenarios_to_a_users_own_suite(tmp_path):
+    import subprocess
+    import sys
+
+    from ocpi_ref.cpo.app import create_cpo_app
+    from ocpi_ref.transport.servers import serve_in_thread
+
+    (tmp_path / "test_mine.py").write_text("def test_my_own():\n    assert True\n")
+    junit = tmp_path / "out.xml"
+    with serve_in_thread(create_cpo_app(short_config())) as cpo:
+        proc = subprocess.run(
+            [sys.executable, "-m", "pytest", str(tmp_path), "--rootdir", str(tmp_path), "-p", "no:cacheprovider", "-q",
+             "--ocpi-cpo", cpo.url + "/ocpi/versions", "--ocpi-token", TNM_TOKEN, "--ocpi-role", "DE-TNM",
+             "--ocpi-location", "LOC-0001", "--ocpi-evse", "EVSE-ACC-1", "--ocpi-read-only", "--ocpi-settle", "0.1",
+             "--junitxml", str(junit)],
+            capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "11 passed, 10 skipped" in proc.stdout  # the user's test and the read-only scenarios
+    assert "OCPI conformance" in proc.stdout and "pass  transport.invalid-object" in proc.stdout
+    xml = junit.read_text()
+    assert 'name="test_my_own"' in xml and 'classname="ocpi-conformance" name="start-session.accepted"' in xml

@@ -78,7 +78,7 @@ class Exchange:
             out.append(f"  sent: {trim(self.request_body)}")
         if self.error is not None:
             out.append(f"  got: no answer ({self.error})")
-        else:
+        elif self.status is not None:
             out.append(f"  got: HTTP {self.status} {trim(self.response_body)}")
         return out
 

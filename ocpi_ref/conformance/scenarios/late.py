@@ -11,7 +11,7 @@ RESULT_ONCE = "commands.result-after-accepted"
 async def unexpected_results(t) -> None:
     stray = [a for a in t.probe.tracker.arrivals if a.request_id not in t.probe.sent]
     for a in stray:
-        ex = Exchange("POST", f"(our callback) .../{a.command}/{a.request_id}", a.headers, str(a.body)[:300])
+        ex = Exchange("POST (from the CPO to our callback)", f".../{a.command}/{a.request_id}", a.headers, str(a.body))
         t.fail(RESULT_ONCE, f"a {a.command} result arrived for request id {a.request_id!r}, which we never sent", ex)
     if not stray:
         t.ok(RESULT_ONCE, f"{len(t.probe.tracker.arrivals)} answers arrived, each for a command we sent")
