@@ -19,6 +19,7 @@ MODULE_OF_PREFIX = {
     "commands": "commands",
     "checker": "checker",
     "convert": "convert",
+    "object": "objects",
 }
 
 # The clause's statements, as the reference package issue lists them: none may disappear.

@@ -79,3 +79,14 @@ def test_emsp_cli_stop_finds_the_session_of_its_own_start_only(cpo_url, capsys) 
     assert code == 1, out
     assert "no Session of this StartSession appeared" in out
     assert "STOP_SESSION" not in out and "CDR:" not in out
+
+
+@pytest.mark.rule("type.country-code")
+def test_emsp_cli_words_a_bad_token_as_the_checker_does(capsys) -> None:
+    """No raw pydantic message: a code-list field's would quote its whole pattern."""
+    code = main(["emsp", "start-session", "--cpo", "http://127.0.0.1:9/ocpi/versions", "--credentials", "x",
+                 "--role", "ZZ-ABC", "--token-uid", "1", "--location", "L"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "/country_code:" in err and "ISO 3166-1 alpha-2" in err and "[type.country-code]" in err
+    assert "pattern" not in err and len(err) < 400

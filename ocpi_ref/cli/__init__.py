@@ -4,7 +4,8 @@
 * ``schema`` (:mod:`.schema`): the JSON Schema of the object in a version;
 * ``convert`` (:mod:`.convert`): a StartSession in another version, every loss listed;
 * ``cpo`` (:mod:`.cpo`) and ``emsp`` (:mod:`.emsp`): the reference CPO and eMSP over HTTP,
-  present when the ``server`` extra is installed.
+  present when the ``server`` extra is installed; ``conformance`` (:mod:`.conformance`) tests a
+  CPO against the clause over HTTP.
 
 Exit codes: 0 success, 1 the payload or exchange failed, 2 the command could not run.
 """
@@ -45,6 +46,7 @@ def build_parser() -> Parser:
     else:
         cpo.add(sub)
         emsp.add(sub)
+        from . import conformance; conformance.add(sub)  # noqa: E702 - ocpi-ref conformance
     return parser
 
 

@@ -1,5 +1,9 @@
 """``ocpi-ref check``: every finding of a StartSession payload, one line each, pointer first.
 
+``--object`` checks another object of the exchange instead (``envelope``, ``command-response``,
+``command-result``, ``token``, ``version-list``, ``version-details``; :mod:`ocpi_ref.objects`);
+``--sender`` and ``--evse-capability`` apply to a StartSession only.
+
 Exit codes follow the spec verdict (``conforms``): 0 the payload conforms, 1 it does not
 (invalid JSON included), 3 unknown (too large or too deep for this reference to read), 2 the
 command could not run (missing file, bad arguments), with one line on stderr. The reference
@@ -16,6 +20,7 @@ import sys
 from typing import Any
 
 from ..checker import check_start_session
+from ..objects import OBJECTS, check_object, render
 from ..report import Report
 from ..rules.start_session import CONNECTOR_REQUIRES_EVSE
 from ..rules.types import UNKNOWN
@@ -50,6 +55,13 @@ def add(sub: Any) -> None:
         help="text: one line per finding (default); json: {version, conforms, accepted, findings: [...]}",
     )
     check.add_argument(
+        "--object",
+        choices=tuple(OBJECTS),
+        default="start-session",
+        help="which object the payload is (default start-session); envelope, command-response, "
+        "version-list and version-details are whole response bodies",
+    )
+    check.add_argument(
         "--version", choices=VERSIONS, default=DEFAULT_VERSION, help=f"OCPI version (default {DEFAULT_VERSION})"
     )
     check.set_defaults(handler=run)
@@ -62,6 +74,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"ocpi-ref check: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
         return EXIT_USAGE
     context = {"sender": args.sender, "evse_capabilities": args.evse_capability}
+    if args.object != "start-session":
+        if any(context.values()):
+            print("ocpi-ref check: --sender and --evse-capability apply to --object start-session only", file=sys.stderr)
+            return EXIT_USAGE
+        report = check_object(args.object, data, version=args.version)
+        print(report.to_json() if args.format == "json" else render(report, args.object))
+        return {True: EXIT_OK, False: EXIT_FAILED}.get(report.conforms, EXIT_UNKNOWN)
     report = check_start_session(data, version=args.version, **context)
     if args.format == "json":
         print(report.to_json())

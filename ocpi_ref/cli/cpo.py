@@ -2,6 +2,10 @@
 
 FastAPI and uvicorn (the ``server`` extra) are imported only when the command runs. Exit codes:
 0 the server ran and stopped, 2 it could not start (bad configuration, port in use).
+
+``--judge`` serves the same CPO in judging mode (:mod:`ocpi_ref.cpo.judge`): it keeps, per
+partner, every finding on that partner's traffic, serves the report as JSON at
+``/ocpi-ref/judge`` and prints it at shutdown.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ def add(sub: Any) -> None:
     cpo.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     cpo.add_argument("--port", type=int, default=8021, help="port (default 8021; 0 picks a free one)")
     cpo.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
+    cpo.add_argument("--judge", action="store_true", help="judge the eMSPs: keep every finding on each partner's traffic, "
+                     "serve it at /ocpi-ref/judge and print it at shutdown")
     cpo.set_defaults(handler=run)
 
 
@@ -51,9 +57,22 @@ def run(args: argparse.Namespace) -> int:
         f"reference CPO {config.party} serving {root}{BASE} (all versions: {root}{VERSIONS_PATH})",
         flush=True,
     )
-    server = uvicorn.Server(uvicorn.Config(create_cpo_app(config), log_level=args.log_level))
+    judge = None
+    if args.judge:
+        from ..cpo.judge import REPORT_PATH, Judge
+
+        judge = Judge(config)
+        print(f"judging mode: the report is at {root}{REPORT_PATH}", flush=True)
+    server = uvicorn.Server(uvicorn.Config(judge or create_cpo_app(config), log_level=args.log_level))
+    if judge is not None:  # uvicorn re-raises the signal that stopped it: let it return, to print the report
+        import signal
+
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: None)
     try:
         server.run(sockets=[sock])
     finally:
         sock.close()
+        if judge is not None:
+            print(judge.text(), flush=True)
     return EXIT_OK

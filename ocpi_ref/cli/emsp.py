@@ -114,7 +114,7 @@ def _emsp_start(args: argparse.Namespace) -> int:
         else:
             token = _rfid_token(args.version, roles[0], args.token_uid)
     except (ValueError, OSError) as exc:
-        print(f"ocpi-ref emsp: {_why(exc, 'the Token is not valid')}", file=sys.stderr)
+        print(f"ocpi-ref emsp: {_why(exc, 'the Token is not valid', spec(args.version).token)}", file=sys.stderr)
         return EXIT_USAGE
     try:
         return asyncio.run(_exchange(args, token, roles, from_party))
@@ -122,17 +122,23 @@ def _emsp_start(args: argparse.Namespace) -> int:
         print(f"not sent: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except ValueError as exc:  # e.g. a --location longer than the version allows
-        print(f"ocpi-ref emsp: {_why(exc, 'the StartSession is not valid')}", file=sys.stderr)
+        print(f"ocpi-ref emsp: {_why(exc, 'the StartSession is not valid', spec(args.version).start_session)}", file=sys.stderr)
         return EXIT_USAGE
 
 
-def _why(exc: Exception, what: str) -> str:
-    """One line for a bad argument: each pydantic error with its pointer, else the message."""
+def _why(exc: Exception, what: str, model: Any) -> str:
+    """One line for a bad argument: each error as the checker words it, with its pointer and rule.
+
+    The checker's words, not pydantic's: a code-list field's raw error would quote its whole
+    pattern (every ISO 3166-1 code).
+    """
     from pydantic import ValidationError
 
+    from ..errors import findings_from_error
+
     if isinstance(exc, ValidationError):
-        errors = exc.errors(include_url=False)
-        return what + ": " + "; ".join(f"/{'/'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
+        found = findings_from_error(model, exc)
+        return what + ": " + "; ".join(f"{f.pointer or '/'}: {f.message} [{f.rule}]" for f in found)
     return str(exc)
 
 

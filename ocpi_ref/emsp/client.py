@@ -34,7 +34,9 @@ from urllib.parse import urlsplit
 import httpx
 from pydantic import ValidationError
 
+from ..findings import Finding, Severity
 from ..flow.starter import EmspStarter
+from ..objects import check_command_response
 from ..party import PartyId
 from ..transport.authorization import header, sent_encoding
 from ..v2_1_1 import StopSession as StopSession211
@@ -88,6 +90,8 @@ class Exchange:
     result: Any = None
     steps: list[str] = field(default_factory=list)
     version: str = DEFAULT_VERSION
+    findings: tuple[Finding, ...] = ()
+    """What :func:`~ocpi_ref.objects.check_command_response` found on the answer (no information)."""
 
     @property
     def accepted(self) -> bool:
@@ -288,8 +292,11 @@ class EmspClient:
         except (ValueError, ValidationError, AttributeError):
             ex.response = None
         status = ex.envelope.get("status_code") if isinstance(ex.envelope, dict) else None
+        report = check_command_response(resp.content, version=self.version)
+        ex.findings = tuple(f for f in report.findings if f.severity is not Severity.INFO)
         if ex.response is None:
-            ex.steps.append(f"HTTP {resp.status_code}, status {status}, no CommandResponse")
+            body = resp.text if len(resp.text) <= 300 else resp.text[:300] + f"... ({len(resp.text)} characters)"
+            ex.steps.append(f"HTTP {resp.status_code}, status {status}, no readable CommandResponse; the body: {body}")
         elif self.version == "2.1.1":
             ex.steps.append(
                 f"HTTP {resp.status_code}, status {status}, CommandResponse "
@@ -300,6 +307,7 @@ class EmspClient:
                 f"HTTP {resp.status_code}, status {status}, CommandResponse "
                 f"{ex.response.result.value}, timeout {ex.response.timeout} s"
             )
+        ex.steps.extend(f"  finding: {f}" for f in ex.findings)
 
     async def wait(self, ex: Exchange, fut: asyncio.Future[Any] | None = None) -> Exchange:
         """Wait for the answer of an accepted *ex*: the advertised timeout, in 2.1.1 ``result_wait``."""

@@ -2,13 +2,15 @@
 
 Where a rule lives follows from its id: ``json.*`` in :mod:`.json`, ``type.*`` and
 ``field.*`` in :mod:`.types`, ``start-session.*`` in :mod:`.start_session`,
-``commands.*`` in :mod:`.commands`, ``convert.*`` in :mod:`.convert`.
+``commands.*`` in :mod:`.commands`, ``convert.*`` in :mod:`.convert`, ``object.*`` in
+:mod:`.objects`.
 """
 
 from . import checker as _checker  # noqa: F401 - defines checker.*
 from . import commands as _commands  # noqa: F401 - defines commands.*
 from . import convert as _convert  # noqa: F401 - defines convert.*
 from . import json as _json  # noqa: F401 - defines the json.* rules
+from . import objects as _objects  # noqa: F401 - defines object.*
 from . import start_session as _start_session  # noqa: F401 - defines start-session.*
 from . import types as _types  # noqa: F401 - defines type.* and field.*
 from .model import Kind, Level, Party, Rule

@@ -1,0 +1,160 @@
+"""Running scenarios against a peer, and the report: one line per scenario, evidence below.
+
+:func:`run_suite` is the programmatic entry (the pytest plugin in :mod:`.plugin` runs the same
+scenarios one test item each); :class:`Trial` is what a scenario function receives: the shared
+:class:`~.probe.Probe` and the methods that record its checks.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ..report import Report
+from ..rules import RULES
+from .model import SCENARIOS, Check, Exchange, Outcome, Scenario, Skip, Status, checks_from_report
+from .probe import Probe, Target
+
+__all__ = ["Trial", "render_text", "run_scenario", "run_suite", "select", "to_json"]
+
+
+class Trial:
+    """One scenario's run: its checks, and the probe it shares with the others."""
+
+    def __init__(self, probe: Probe) -> None:
+        self.probe = probe
+        self.checks: list[Check] = []
+
+    @property
+    def version(self) -> str:
+        return self.probe.version
+
+    def add(self, status: Status, rule: str | None, message: str, ex: Exchange | None = None) -> None:
+        self.checks.append(Check(status, rule, message, ex))
+
+    def ok(self, rule: str | None, message: str, ex: Exchange | None = None) -> None:
+        self.add(Status.PASS, rule, message, ex)
+
+    def fail(self, rule: str | None, message: str, ex: Exchange | None = None) -> None:
+        self.add(Status.FAIL, rule, message, ex)
+
+    def warn(self, rule: str | None, message: str, ex: Exchange | None = None) -> None:
+        self.add(Status.WARN, rule, message, ex)
+
+    def expect(self, holds: bool, rule: str | None, message: str, ex: Exchange | None = None, *, warn: bool = False) -> bool:
+        """Pass when *holds*; else fail (or warn) with *message*."""
+        if holds:
+            self.ok(rule, message, ex)
+        else:
+            self.add(Status.WARN if warn else Status.FAIL, rule, message, ex)
+        return holds
+
+    def reached(self, ex: Exchange) -> bool:
+        """False (and a failing check) when the request got no HTTP answer at all."""
+        if ex.error is None:
+            return True
+        self.fail(None, f"{ex.method} got no answer: {ex.error}", ex)
+        return False
+
+    def findings(self, report: Report, what: str, ex: Exchange | None, rule: str | None = None) -> bool:
+        """Every error and warning of *report* as a check; a pass under *rule* when it conforms."""
+        self.checks.extend(checks_from_report(report, what, ex))
+        if report.conforms:
+            self.ok(rule, f"{what} conforms", ex)
+        return report.conforms
+
+    def needs(self, first: str) -> None:
+        """Skip unless the run's version is *first* or later."""
+        from ..versions import version_key
+
+        if version_key(self.version) < version_key(first):
+            raise Skip(f"OCPI {self.version} does not have this (from {first} on)")
+
+
+def select(names: Iterable[str] | None = None) -> list[Scenario]:
+    """The scenarios named (all when None), in run order; an unknown name raises ``KeyError``."""
+    from . import scenarios  # noqa: F401 - registers the scenarios
+
+    if names is None:
+        return list(SCENARIOS)
+    wanted = list(names)
+    known = {s.name for s in SCENARIOS}
+    for name in wanted:
+        if name not in known:
+            raise KeyError(f"no scenario named {name!r}; known: {', '.join(sorted(known))}")
+    return [s for s in SCENARIOS if s.name in wanted]
+
+
+async def run_scenario(probe: Probe, scenario: Scenario) -> Outcome:
+    """Run one scenario; whatever happens becomes its outcome, never an exception."""
+    started = time.monotonic()
+    trial = Trial(probe)
+    if scenario.writes and probe.target.read_only:
+        return Outcome(scenario, Status.SKIP, [], "writes: left out of a read-only run")
+    try:
+        await scenario.run(trial)
+    except Skip as why:
+        return Outcome(scenario, Status.SKIP, trial.checks, str(why), time.monotonic() - started)
+    except Exception as exc:  # noqa: BLE001 - a peer's garbage must never end the run
+        trial.fail(None, f"the scenario could not finish: {type(exc).__name__}: {exc}")
+    statuses = {c.status for c in trial.checks}
+    status = next((s for s in (Status.FAIL, Status.WARN) if s in statuses), Status.PASS)
+    return Outcome(scenario, status, trial.checks, "", time.monotonic() - started)
+
+
+async def run_suite(target: Target, names: Iterable[str] | None = None) -> tuple[str, list[Outcome]]:
+    """Run the scenarios against *target*; the version spoken and every outcome, in order."""
+    chosen = select(names)
+    async with Probe(target) as probe:
+        return probe.version, [await run_scenario(probe, s) for s in chosen]
+
+
+_MARK = {Status.PASS: "pass", Status.FAIL: "FAIL", Status.WARN: "warn", Status.SKIP: "skip"}
+
+
+def render_text(version: str, outcomes: Sequence[Outcome], *, seconds: float | None = None, evidence: bool = True, exchanges: bool = True) -> str:
+    """The terminal report: a line per scenario, the failing (and warning) evidence below it,
+    and a summary line. URLs appear as paths, so the text does not depend on the peer's port;
+    ``exchanges=False`` leaves out the requests and answers (bodies carry ids and timestamps)."""
+    width = max((len(o.name) for o in outcomes), default=10)
+    lines = [f"OCPI {version} conformance: {len(outcomes)} scenarios"]
+    for o in outcomes:
+        lines.append(f"{_MARK[o.status]}  {o.name:<{width}}  {o.summary}")
+        if not evidence or o.status not in (Status.FAIL, Status.WARN):
+            continue
+        shown: set[int] = set()
+        for c in o.checks:
+            if c.status not in (Status.FAIL, Status.WARN):
+                continue
+            lines.append(f"      {c.status.value}: {c.message}")
+            expected = c.expected(version)
+            if expected:
+                lines.append(f"        the spec: {expected}")
+            if exchanges and c.exchange is not None and id(c.exchange) not in shown:
+                shown.add(id(c.exchange))
+                lines.extend("        " + line for line in c.exchange.lines())
+    lines.append(summary(outcomes, seconds))
+    return "\n".join(lines)
+
+
+def summary(outcomes: Sequence[Outcome], seconds: float | None = None) -> str:
+    counts = {s: sum(1 for o in outcomes if o.status is s) for s in Status}
+    text = (
+        f"{counts[Status.PASS]} passed, {counts[Status.FAIL]} failed, "
+        f"{counts[Status.WARN]} warned, {counts[Status.SKIP]} skipped"
+    )
+    return text + (f" in {seconds:.1f} s" if seconds is not None else "")
+
+
+def to_json(version: str, outcomes: Sequence[Outcome], **extra: Any) -> str:
+    """The whole run as JSON: version, summary counts and every scenario with its checks."""
+    doc = {
+        "version": version,
+        **extra,
+        "summary": {s.value: sum(1 for o in outcomes if o.status is s) for s in Status},
+        "scenarios": [o.to_dict(version) for o in outcomes],
+        "rules": {r: RULES[r].title for o in outcomes for r in o.scenario.rules},
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False)

@@ -1,0 +1,68 @@
+"""Rules about the other objects of the StartSession exchange (OCPI 2.2.1 §4.1.7, §6, §13.2.1).
+
+The checkers of :mod:`ocpi_ref.objects` and the conformance suite of
+:mod:`ocpi_ref.conformance` report under these ids what the field tables alone cannot say:
+which shape ``data`` takes in each answer, that a CPO taking commands advertises its commands
+endpoint, and that a receiver answers valid JSON that breaks the object at OCPI level, not with
+an HTTP error. Field-level findings keep their ``type.*`` and ``field.*`` ids.
+
+Versions module sections: chapter 6 in 2.2, 2.2.1 and 2.3.0 (6.1 version information, 6.2
+version details, 6.2.2 the Endpoint class); chapter 5 in the 2.1.1 document, which orders its
+chapters the same way after Transport (3) and Status codes (4).
+"""
+
+from .model import Kind, Level, Party
+from .registry import define
+
+ENVELOPE_DATA = define(
+    id="object.envelope-data",
+    title="data holds what the endpoint defines",
+    statement=(
+        "The data member of a response envelope has the type and cardinality the endpoint's "
+        "Response Data table gives: one CommandResponse object for a command POST (not a list "
+        "of one), a non-empty list of Version objects for the version list, one version "
+        "details object for a version. When status_code is not a 1xxx success code, data may "
+        "be absent or null."
+    ),
+    sections={"2.1.1": "3.1.5", "2.2": "4.1.6", "2.2.1": "4.1.7", "2.3.0": "4.1.7"},
+    level=Level.SHALL,
+    binds=(Party.CPO,),
+    kind=Kind.CONTEXT,
+    notes=(
+        "Command POST response data: 2.1.1 §13.2.1, 2.2 and later §13.2.1; version list "
+        "§6.1.1 (2.1.1 §5.1.1); version details §6.2.1 (2.1.1 §5.2.1).",
+    ),
+)
+
+COMMANDS_ENDPOINT = define(
+    id="object.commands-endpoint",
+    title="A CPO that takes commands advertises its commands endpoint",
+    statement=(
+        "The version details list every module a party implements in that version, with its "
+        "URL. A CPO that accepts StartSession lists the module identifier commands there; "
+        "from 2.2 on each endpoint also names its interface role, and the CPO's commands "
+        "endpoint is the RECEIVER one. Without it an eMSP that discovers endpoints, as OCPI "
+        "intends, cannot send a command at all."
+    ),
+    sections={"2.1.1": "5.2.2", "2.2": "6.2.2", "2.2.1": "6.2.2", "2.3.0": "6.2.2"},
+    level=Level.SHALL,
+    binds=(Party.CPO,),
+    kind=Kind.CONTEXT,
+)
+
+INVALID_OBJECT_2001 = define(
+    id="object.invalid-object-2001",
+    title="Valid JSON that breaks the object: HTTP 200 and status 2001",
+    statement=(
+        "A request whose body is syntactically valid JSON, sent to an existing resource by an "
+        "authenticated party, gets no HTTP error, whatever the JSON holds: the receiver "
+        "answers HTTP 200 with an OCPI envelope whose status_code is 2001 (invalid or missing "
+        "parameters) when fields are missing or of the wrong type. A framework's default "
+        "HTTP 422 with its own error body is not an OCPI answer."
+    ),
+    sections={"2.2": "5", "2.2.1": "5", "2.3.0": "5"},
+    level=Level.SHALL_NOT,
+    binds=(Party.CPO,),
+    kind=Kind.BEHAVIOUR,
+    quote="a HTTP error MUST NOT be returned",
+)

@@ -1,0 +1,302 @@
+"""Broken CPOs for the conformance suite's own tests: the reference CPO behind an ASGI wrapper
+that breaks exactly one rule, plus a relay that mangles the CPO's CommandResult POSTs.
+
+Each :data:`MUTANTS` entry names the mutation, the scenario that must fail (or warn) because
+of it, and the status it must get there; every other scenario must keep its status against the
+reference CPO. Nothing here touches ``ocpi_ref/cpo``: the wrapper alters requests on their way
+in and answers on their way out, and the relay sits on the response_url.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from ocpi_ref.cpo.app import create_cpo_app
+from ocpi_ref.cpo.config import CpoConfig
+from ocpi_ref.transport.servers import serve_in_task
+
+OWN_ROLE = ("DE", "TNM")
+
+
+def _json(raw: bytes) -> Any:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return None
+
+
+@dataclass
+class Call:
+    """One request as the wrapper sees it, and the answer the CPO gave."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+    status: int = 0
+    answer: bytes = b""
+    kept: dict[str, str] = field(default_factory=dict)
+    """The CPO's answer headers, but for the length and type the wrapper sets again."""
+
+    @property
+    def start_session(self) -> bool:
+        return self.method == "POST" and self.path.endswith("/commands/START_SESSION")
+
+    @property
+    def command(self) -> bool:
+        return self.method == "POST" and "/commands/" in self.path
+
+
+Mutation = Callable[["Wrapper", Call], None]
+
+
+class Wrapper:
+    """ASGI middleware around the reference CPO: *before* may rewrite the request (or answer
+    it itself by setting ``status``), *after* may rewrite the answer."""
+
+    def __init__(self, app: Any, before: Mutation | None = None, after: Mutation | None = None) -> None:
+        self.app, self.before, self.after = app, before, after
+        self.relay: Relay | None = None
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        call = Call(scope["method"], scope["path"], headers, body)
+        if self.before:
+            self.before(self, call)
+        if not call.status:
+            await self._forward(scope, call)
+            if self.after:
+                self.after(self, call)
+        out_headers = [(b"content-type", b"application/json"), (b"content-length", str(len(call.answer)).encode())]
+        out_headers += [(k.encode(), v.encode()) for k, v in call.kept.items()]
+        await send({"type": "http.response.start", "status": call.status, "headers": out_headers})
+        await send({"type": "http.response.body", "body": call.answer})
+
+    async def _forward(self, scope: dict[str, Any], call: Call) -> None:
+        sent = False
+
+        async def receive() -> dict[str, Any]:
+            nonlocal sent
+            if sent:
+                await asyncio.sleep(3600)
+            sent = True
+            return {"type": "http.request", "body": call.body, "more_body": False}
+
+        raw_headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in call.headers.items() if k != "content-length"]
+        raw_headers.append((b"content-length", str(len(call.body)).encode()))
+        inner = {**scope, "headers": raw_headers}
+        chunks: list[bytes] = []
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                call.status = message["status"]
+                for k, v in message.get("headers", []):
+                    name = k.decode("latin-1").lower()
+                    if name not in ("content-length", "content-type"):
+                        call.kept[name] = v.decode("latin-1")
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        await self.app(inner, receive, send)
+        call.answer = b"".join(chunks)
+
+
+def _edit_request(call: Call, edit: Callable[[dict[str, Any]], None]) -> None:
+    doc = _json(call.body)
+    if isinstance(doc, dict):
+        edit(doc)
+        call.body = json.dumps(doc).encode()
+
+
+def _edit_answer(call: Call, edit: Callable[[dict[str, Any]], None]) -> None:
+    doc = _json(call.answer)
+    if isinstance(doc, dict):
+        edit(doc)
+        call.answer = json.dumps(doc).encode()
+
+
+# ---------------------------------------------------------------------- the mutations
+
+
+def invalid_422(w: Wrapper, call: Call) -> None:
+    """A framework's validation: a StartSession without a token gets HTTP 422 and its detail body."""
+    doc = _json(call.body)
+    if call.start_session and isinstance(doc, dict) and "token" not in doc:
+        call.status = 422
+        call.answer = json.dumps({"detail": [{"loc": ["body", "token"], "msg": "Field required", "type": "missing"}]}).encode()
+
+
+def credentials_403(w: Wrapper, call: Call) -> None:
+    """Unknown credentials (a token was sent) get 403 instead of 401."""
+    if call.status == 401 and "authorization" in call.headers:
+        call.status = 403
+
+
+def no_ownership_check(w: Wrapper, call: Call) -> None:
+    """Every Token is taken as the caller's own: its owner is overwritten on the way in."""
+    def edit(doc: dict[str, Any]) -> None:
+        token = doc.get("token")
+        if isinstance(token, dict) and "country_code" in token:
+            token["country_code"], token["party_id"] = OWN_ROLE
+
+    if call.start_session:
+        _edit_request(call, edit)
+
+
+def checks_validity(w: Wrapper, call: Call) -> None:
+    """A Token with valid: false is refused before the Charge Point sees it."""
+    doc = _json(call.body)
+    if call.start_session and isinstance(doc, dict) and isinstance(doc.get("token"), dict) and doc["token"].get("valid") is False:
+        call.status = 200
+        call.answer = json.dumps({"data": {"result": "REJECTED", "timeout": 30}, "status_code": 1000, "timestamp": "2024-01-01T00:00:00Z"}).encode()
+
+
+def _via_relay(mode: str) -> Mutation:
+    def mutate(w: Wrapper, call: Call) -> None:
+        assert w.relay is not None
+        if call.start_session:
+            _edit_request(call, lambda doc: doc.update(response_url=w.relay.route(str(doc.get("response_url")), mode)))
+    return mutate
+
+
+def short_timeout(w: Wrapper, call: Call) -> None:
+    """Advertise a 1-second timeout for StartSession (the relay delivers the result later)."""
+    def edit(doc: dict[str, Any]) -> None:
+        if isinstance(doc.get("data"), dict) and "timeout" in doc["data"]:
+            doc["data"]["timeout"] = 1
+
+    if call.start_session:
+        _edit_answer(call, edit)
+
+
+def list_data(w: Wrapper, call: Call) -> None:
+    """Every command answer's data is wrapped in a list."""
+    if call.command:
+        _edit_answer(call, lambda doc: doc.update(data=[doc["data"]]) if isinstance(doc.get("data"), dict) else None)
+
+
+def lower_case(w: Wrapper, call: Call) -> None:
+    """CiStrings are lower-cased on the way in: the Token uid and the authorization_reference."""
+    def edit(doc: dict[str, Any]) -> None:
+        if isinstance(doc.get("token"), dict) and isinstance(doc["token"].get("uid"), str):
+            doc["token"]["uid"] = doc["token"]["uid"].lower()
+        if isinstance(doc.get("authorization_reference"), str):
+            doc["authorization_reference"] = doc["authorization_reference"].lower()
+
+    if call.start_session:
+        _edit_request(call, edit)
+
+
+def no_commands_endpoint(w: Wrapper, call: Call) -> None:
+    """The version details leave the commands endpoint out."""
+    def edit(doc: dict[str, Any]) -> None:
+        data = doc.get("data")
+        if isinstance(data, dict) and isinstance(data.get("endpoints"), list):
+            data["endpoints"] = [e for e in data["endpoints"] if e.get("identifier") != "commands"]
+
+    if call.method == "GET" and call.path.startswith("/ocpi/cpo/"):
+        _edit_answer(call, edit)
+
+
+class Relay:
+    """Stands on the response_url: forwards the CPO's CommandResult twice, or late."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, tuple[str, str]] = {}
+        self.base = ""
+        self._ids = itertools.count()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.http = httpx.AsyncClient(timeout=5)
+
+    def route(self, url: str, mode: str) -> str:
+        key = str(next(self._ids))
+        self.routes[key] = (url, mode)
+        return f"{self.base}/relay/{key}"
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+                message = await receive()
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        headers = {k.decode(): v.decode() for k, v in scope["headers"] if k.decode().lower() not in ("host", "content-length")}
+        url, mode = self.routes[scope["path"].rsplit("/", 1)[-1]]
+        task = asyncio.ensure_future(self._deliver(url, mode, headers, body))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        answer = json.dumps({"status_code": 1000, "timestamp": "2024-01-01T00:00:00Z"}).encode()
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/json")]})
+        await send({"type": "http.response.body", "body": answer})
+
+    async def _deliver(self, url: str, mode: str, headers: dict[str, str], body: bytes) -> None:
+        if mode == "late":
+            await asyncio.sleep(1.6)
+        for _ in range(2 if mode == "twice" else 1):
+            try:
+                await self.http.post(url, content=body, headers=headers)
+            except httpx.HTTPError:
+                pass
+
+
+@dataclass(frozen=True)
+class Mutant:
+    name: str
+    scenario: str
+    status: str
+    rule: str
+    before: Mutation | None = None
+    after: Mutation | None = None
+    relay: bool = False
+
+
+MUTANTS = (
+    Mutant("422 for invalid bodies", "transport.invalid-object", "fail", "object.invalid-object-2001", before=invalid_422),
+    Mutant("403 for bad credentials", "transport.unknown-credentials", "fail", "commands.credentials-required", after=credentials_403),
+    Mutant("no ownership check", "start-session.foreign-token", "fail", "start-session.own-tokens-only", before=no_ownership_check),
+    Mutant("checks validity", "start-session.token-not-validated", "fail", "start-session.cpo-no-validity-check", before=checks_validity),
+    Mutant("two CommandResults", "start-session.accepted", "fail", "commands.result-after-accepted", before=_via_relay("twice"), relay=True),
+    Mutant("a CommandResult after the timeout", "start-session.accepted", "fail", "commands.no-result-after-timeout",
+           before=_via_relay("late"), after=short_timeout, relay=True),
+    Mutant("list-wrapped data", "start-session.accepted", "fail", "object.envelope-data", after=list_data),
+    Mutant("a lower-cased echo", "session.case-preserved", "warn", "type.cistring", before=lower_case),
+    Mutant("no commands endpoint", "discovery.commands-endpoint", "fail", "object.commands-endpoint", after=no_commands_endpoint),
+)
+
+
+@asynccontextmanager
+async def serve_mutant(config: CpoConfig, mutant: Mutant) -> AsyncIterator[str]:
+    """Serve the reference CPO with *mutant*'s changes on loopback; yields the Versions URL."""
+    async with AsyncExitStack() as stack:
+        wrapper = Wrapper(create_cpo_app(config), mutant.before, mutant.after)
+        if mutant.relay:
+            relay = Relay()
+            stack.push_async_callback(relay.http.aclose)
+            relay.base = (await stack.enter_async_context(serve_in_task(relay))).url
+            wrapper.relay = relay
+        served = await stack.enter_async_context(serve_in_task(wrapper))
+        yield served.url + "/ocpi/versions"
