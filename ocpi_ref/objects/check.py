@@ -1,7 +1,7 @@
 """Checkers for every object of the StartSession exchange besides StartSession itself.
 
 Each ``check_*`` takes bytes, text or a parsed JSON value, never raises on any input, and
-returns the same :class:`~ocpi_ref.findings.Report` as :func:`~ocpi_ref.check_start_session`:
+returns the same :class:`~ocpi_ref.Report` as :func:`~ocpi_ref.check_start_session`:
 every finding with its rule id and RFC 6901 pointer. An object inside an envelope is pointed
 at under ``/data``.
 
