@@ -210,7 +210,10 @@ FROM_HEADERS_MATCH_CREDENTIALS = define(
     choice=(
         "They are trusted only when they name one of the roles registered for the credentials "
         "used; otherwise anyone could claim to be another eMSP. This reference answers such a "
-        "request with HTTP 403."
+        "request with HTTP 403, before it reads the body. This is a deliberate deviation from "
+        "the rule that valid JSON at an existing endpoint gets no HTTP error (status codes §5): "
+        "the request is refused for who sends it, not for what it says, so it is answered like "
+        "the 401 for unknown credentials rather than with a CommandResponse."
     ),
     sections={"2.2": "4.1.7.2", "2.2.1": "4.1.8.2", "2.3.0": "4.1.9.2"},
     level=Level.POLICY,
