@@ -275,15 +275,21 @@ def _members(plan: _Plan, start: BaseModel) -> int:
     return count
 
 
-def _fast(plan: _Plan, data: bytes | str, ctx: Context) -> tuple[list[Finding], BaseModel] | None:
-    """Findings and model for a payload the model accepts outright, or None to take the full path."""
+def _fast(plan: _Plan, data: bytes | str, ctx: Context) -> tuple[list[Finding] | None, BaseModel | None]:
+    """One pass of pydantic-core over the text: ``(findings, model)`` when that decides.
+
+    ``(None, model)``: the model accepts the payload but some member names are not its fields
+    (unknown or repeated), which only the document shows; the full path then reads the document
+    for them and keeps this model instead of validating again. ``(None, None)``: the model
+    refuses it, and the full path finds every reason.
+    """
     try:
         start = plan.validate_json(data)
     except ValidationError:
-        return None
+        return None, None
     squeezed = _squeezed(data)
     if squeezed is None or squeezed.count(b'":') != _members(plan, start):
-        return None
+        return None, start
     fields = start.__dict__  # pydantic keeps a model's field values in a plain dict
     doc = {**fields, "token": fields["token"].__dict__}
     findings: list[Finding] = []
@@ -303,10 +309,11 @@ def _check(
 ) -> tuple[list[Finding], BaseModel | None, bool]:
     # A model-valid document without unknown fields nests no deeper than _SOUND_DEPTH, so only a
     # depth limit below it could refuse what the fast path accepts.
+    valid = None  # the model of a payload the fast pass validated, when it could not decide
     if isinstance(data, (bytes, str)) and len(data) <= max_bytes and max_depth >= _SOUND_DEPTH:
-        fast = _fast(plan, data, ctx)
-        if fast is not None:
-            return (*fast, True)
+        found, valid = _fast(plan, data, ctx)
+        if found is not None:
+            return found, valid, True
     loaded = load(data, max_bytes=max_bytes, max_depth=max_depth)
     findings, complete = loaded.findings, loaded.complete
     if not loaded.usable:
@@ -323,11 +330,12 @@ def _check(
         )
         return findings, None, complete
     model = plan.spec.start_session
-    start = None
-    try:
-        start = model.model_validate(doc)
-    except ValidationError as exc:
-        findings.extend(findings_from_error(model, exc, skip=loaded.flagged))
+    start = valid
+    if start is None:  # validated once: the fast pass's model is kept when there is one
+        try:
+            start = model.model_validate(doc)
+        except ValidationError as exc:
+            findings.extend(findings_from_error(model, exc, skip=loaded.flagged))
     findings.extend(unknown_fields(doc, model, version=plan.spec.version))
     if plan.spec.open_enums:
         findings.extend(open_enum_values(doc, model))
