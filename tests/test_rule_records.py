@@ -8,7 +8,6 @@ are at hand; see ``tests/test_spec_census.py``).
 
 from __future__ import annotations
 
-import os
 import re
 from functools import cache
 from pathlib import Path
@@ -18,10 +17,8 @@ import pytest
 from ocpi_ref import RULES, Level
 from ocpi_ref.versions import VERSIONS
 
-SPEC_SRC = Path(
-    os.environ.get("OCPI_SPEC_SRC")
-    or Path(__file__).resolve().parents[2] / "shared" / "spec" / "ocpi-src"
-)
+from spec_sources import SPEC_SRC
+
 FOLDERS = {"2.1.1": "2.1.1", "2.2": "2.2", "2.2.1": "2.2.1", "2.3.0": "v2.3.0"}
 
 
