@@ -7,6 +7,7 @@ FastAPI and uvicorn (the ``server`` extra) are imported only when the command ru
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from typing import Any
 
@@ -46,12 +47,22 @@ def run(args: argparse.Namespace) -> int:
         print(f"ocpi-ref cpo: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
         return EXIT_USAGE
     host, port = sock.getsockname()[:2]
-    root = f"http://{host}:{port}"
+    root = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+    if config.public_url is None:  # the Versions URLs name where we listen, never a Host header
+        config = dataclasses.replace(config, public_url=root)
     print(
         f"reference CPO {config.party} serving {root}{BASE} (all versions: {root}{VERSIONS_PATH})",
         flush=True,
     )
-    server = uvicorn.Server(uvicorn.Config(create_cpo_app(config), log_level=args.log_level))
+    # The app times out slow bodies itself (body_read_timeout, commands.body-read-timeout);
+    # uvicorn closes idle keep-alive connections after as long.
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_cpo_app(config),
+            log_level=args.log_level,
+            timeout_keep_alive=max(1, round(config.body_read_timeout)),
+        )
+    )
     try:
         server.run(sockets=[sock])
     finally:

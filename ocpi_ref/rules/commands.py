@@ -257,3 +257,70 @@ V211_RESPONSE_EITHER_SHAPE = define(
     binds=(Party.CPO, Party.EMSP),
     kind=Kind.PAYLOAD,
 )
+
+RESPONSE_URL_NO_USERINFO = define(
+    id="commands.response-url-no-userinfo",
+    title="A response_url with user information is refused up front",
+    statement=(
+        "A response_url such as http://user:pw@host/x carries credentials in its authority. The "
+        "CPO authenticates its POSTs with the partner's credentials token, never with URL "
+        "credentials, and an HTTP client may refuse to send both; so this reference refuses "
+        "such a StartSession or StopSession up front (REJECTED, status 2001) instead of "
+        "accepting a command whose result it could not deliver. The spec is silent: this is "
+        "this reference's policy."
+    ),
+    sections={"2.1.1": "13.2.2", "2.2": "13.2.2", "2.2.1": "13.2.2", "2.3.0": "13.2.2"},
+    level=Level.POLICY,
+    binds=(Party.CPO,),
+    kind=Kind.BEHAVIOUR,
+)
+
+RESULT_BEFORE_DEADLINE = define(
+    id="commands.result-before-deadline",
+    title="A result that cannot be sent before the advertised timeout is dropped, never sent late",
+    statement=(
+        "The CommandResponse timeout tells the eMSP how long to wait for the CommandResult, "
+        "counted from its request. A result whose POST cannot start before that deadline "
+        "(its partner's delivery lane is busy), or cannot finish before it, would reach an "
+        "eMSP that has stopped waiting: this reference drops it and logs it as not delivered. "
+        "Each partner has its own delivery lane, so a partner whose callback hangs delays only "
+        "its own results. In 2.1.1, which advertises no timeout, the configured "
+        "command_timeout is the deadline. This is this reference's policy."
+    ),
+    sections={"2.1.1": "13.4.1", "2.2": "13.3.2", "2.2.1": "13.3.2", "2.3.0": "13.3.2"},
+    level=Level.POLICY,
+    binds=(Party.CPO,),
+    kind=Kind.BEHAVIOUR,
+)
+
+BACKLOG_LIMIT = define(
+    id="commands.backlog-limit",
+    title="A partner with too many commands under way gets HTTP 429",
+    statement=(
+        "Every accepted command holds memory until its result is delivered or dropped. This "
+        "reference bounds the commands under way per partner (max_backlog, 1000 by default); "
+        "when a partner's backlog is full, a new StartSession or StopSession is answered with "
+        "HTTP 429 and status 2000, its CommandResponse REJECTED, so the backlog does not grow. "
+        "The spec sets no such limit: the size and the answer are this reference's choice."
+    ),
+    sections={"2.1.1": "4", "2.2": "5", "2.2.1": "5", "2.3.0": "5"},
+    level=Level.POLICY,
+    binds=(Party.CPO,),
+    kind=Kind.BEHAVIOUR,
+)
+
+BODY_READ_TIMEOUT = define(
+    id="commands.body-read-timeout",
+    title="A request body not complete in time gets HTTP 408",
+    statement=(
+        "A client that sends headers and then holds its body back keeps a connection and its "
+        "buffers. This reference reads a request body for at most body_read_timeout seconds "
+        "(10 by default); a body not complete by then is answered with HTTP 408 and status "
+        "2000, and the connection is closed. The spec is silent: the limit is this "
+        "reference's choice."
+    ),
+    sections={"2.1.1": "4", "2.2": "5", "2.2.1": "5", "2.3.0": "5"},
+    level=Level.POLICY,
+    binds=(Party.CPO,),
+    kind=Kind.BEHAVIOUR,
+)
