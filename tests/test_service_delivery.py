@@ -14,7 +14,7 @@ import pytest
 from ocpi_ref import Token
 from ocpi_ref.cpo import delivery as delivery_module
 from ocpi_ref.cpo.app import create_cpo_app
-from ocpi_ref.cpo.delivery import LANE_SLOTS, Deliverer
+from ocpi_ref.cpo.delivery import LANE_SLOTS, Deliverer, margin
 from ocpi_ref.cpo.demo import HUB_TOKEN, TNM_TOKEN, demo_config
 from ocpi_ref.emsp import token_header
 from ocpi_ref.flow.window import APP_RETENTION, AuthorizationWindow
@@ -85,7 +85,7 @@ def test_a_result_whose_deadline_has_passed_is_dropped_not_posted(caplog):
         http = httpx.AsyncClient(transport=httpx.MockTransport(callback))
         deliverer = Deliverer(config, http, monotonic=lambda: now[0])
         deadline = deliverer.deadline()
-        assert deadline == 100.0 + config.command_timeout
+        assert deadline == 100.0 + config.command_timeout - margin(config.command_timeout) == 129.0
         now[0] = deadline + 0.001  # the Charge Point took the whole timeout
         await deliverer.post_result("START_SESSION", "http://127.0.0.1/x", ACCEPTED, "ok",
                                     config.partners[0], PartyId("DE", "TNM"), "c", deadline=deadline)

@@ -60,12 +60,20 @@ __all__ = [
     "CpoConfig",
     "Partner",
     "load_config",
+    "margin",
     "parse_config",
 ]
 
 DEFAULT_MAX_BODY_BYTES = 16 * 1024
 DEFAULT_MAX_BACKLOG = 1000
 DEFAULT_BODY_READ_TIMEOUT = 10.0
+
+
+def margin(timeout: float) -> float:
+    """How much earlier than the advertised *timeout* a result must be sent (a tenth of it, at
+    most one second): the eMSP's clock started when it sent the command, a little before the
+    CPO received it (``commands.result-before-deadline``)."""
+    return min(1.0, timeout / 10)
 
 
 class ConfigError(ValueError):
@@ -154,10 +162,10 @@ def parse_config(raw: Mapping[str, Any]) -> CpoConfig:
     party = _party(f"{_str(cpo, 'country_code', '/cpo')}-{_str(cpo, 'party_id', '/cpo')}", "/cpo")
     timeout = _number(cpo, "command_timeout", "/cpo", default=30, integer=True)
     deadline = _number(cpo, "charge_point_deadline", "/cpo", default=min(20, timeout * 2 / 3))
-    if not 0 < deadline < timeout:
+    if not 0 < deadline < timeout - margin(timeout):
         raise ConfigError(
             "/cpo/charge_point_deadline: must be above 0 and below command_timeout "
-            f"({timeout}), so a TIMEOUT result reaches the eMSP while it still waits"
+            f"({timeout}) less {margin(timeout):g} s, so a TIMEOUT result reaches the eMSP while it still waits"
         )
     max_body = _number(cpo, "max_body_bytes", "/cpo", default=DEFAULT_MAX_BODY_BYTES, integer=True)
     callback_timeout = _number(cpo, "callback_timeout", "/cpo", default=5)

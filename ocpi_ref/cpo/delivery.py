@@ -11,8 +11,8 @@ logged as not delivered and never retried (``commands.no-retry``); redirects are
 Each partner has its own delivery lane (:class:`Lane`): its own few POST slots and its own
 keep-alive connections, so a partner whose callback hangs slows only its own results. Every
 result has a deadline, the advertised CommandResponse ``timeout`` counted from the receipt of
-the command: a result whose POST cannot start before it is dropped and logged, and a POST is
-given only the time left, so nothing reaches an eMSP that has stopped waiting
+the command (less a small :func:`margin`): a result whose POST cannot start before it is
+dropped and logged, and a POST is given only the time left, so nothing reaches an eMSP that has stopped waiting
 (``commands.result-before-deadline``). A lane holds at most ``max_backlog`` commands under way;
 :meth:`Deliverer.admits` tells the commands endpoint when to refuse new ones
 (``commands.backlog-limit``). Only the most recent :data:`RECENT` deliveries are kept as
@@ -45,10 +45,10 @@ from ..v2_1_1 import CommandResponse as CommandResponse211
 from ..v2_2_1.enums import CommandResultType
 from ..v2_2_1.models import CommandResult
 from ..versions import DEFAULT_VERSION, VERSIONS
-from .config import CpoConfig, Partner
+from .config import CpoConfig, Partner, margin
 from .replies import display
 
-__all__ = ["LANE_SLOTS", "RECENT", "Deliverer", "Delivery", "Lane", "result_body"]
+__all__ = ["LANE_SLOTS", "RECENT", "Deliverer", "Delivery", "Lane", "margin", "result_body"]
 
 log = logging.getLogger("ocpi_ref.cpo")
 
@@ -179,8 +179,10 @@ class Deliverer:
         self.lanes: dict[str, Lane] = {p.token: Lane() for p in self.config.partners}
 
     def deadline(self) -> float:
-        """The deadline of a command received now: the advertised timeout from now."""
-        return self.monotonic() + self.config.command_timeout
+        """The deadline of a command received now: the advertised timeout from now, less
+        :func:`margin` (the eMSP's clock started when it sent the command, a little earlier,
+        and a POST cut at the deadline must have reached it before its timeout)."""
+        return self.monotonic() + self.config.command_timeout - margin(self.config.command_timeout)
 
     def admits(self, partner: Partner) -> bool:
         """Has *partner*'s lane room for one more command? (``commands.backlog-limit``)"""

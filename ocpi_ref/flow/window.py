@@ -35,7 +35,6 @@ from enum import Enum
 from typing import Any
 
 from ..rules.start_session import APP_TOKEN_NO_REALTIME_AUTH, RFID_15_MINUTES
-from ..types import CiString
 from ..v2_2_1.enums import TokenType, WhitelistType
 from ..v2_2_1.models import Token
 
@@ -82,8 +81,14 @@ def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _key(token: Token) -> tuple[CiString, CiString, CiString, str]:
-    return (CiString(token.country_code), CiString(token.party_id), CiString(token.uid), token.type.value)
+def _key(token: Token) -> str:
+    """One short text per Token, its CiStrings compared without case (a record per
+    StartSession is kept for 15 minutes, so it is kept small)."""
+    return "\x00".join((token.country_code.lower(), token.party_id.lower(), token.uid.lower(), token.type.value))
+
+
+def _at(token: Token, charge_point_id: str) -> str:
+    return f"{_key(token)}\x00{charge_point_id.lower()}"
 
 
 class AuthorizationWindow:
@@ -92,8 +97,8 @@ class AuthorizationWindow:
     def __init__(self, clock: Callable[[], datetime] = _utcnow) -> None:
         self.clock = clock
         # Both oldest first, so pruning looks only at the front.
-        self._started: OrderedDict[tuple[tuple[CiString, CiString, CiString, str], CiString], datetime] = OrderedDict()
-        self._app_tokens: OrderedDict[tuple[CiString, CiString, CiString, str], datetime] = OrderedDict()
+        self._started: OrderedDict[str, datetime] = OrderedDict()
+        self._app_tokens: OrderedDict[str, datetime] = OrderedDict()
 
     def __len__(self) -> int:
         """How many records are kept (RFID and app Token records together)."""
@@ -104,16 +109,16 @@ class AuthorizationWindow:
         now = self.clock()
         _prune(self._started, now - WINDOW)
         _prune(self._app_tokens, now - APP_RETENTION)
-        key = (_key(token), CiString(charge_point_id))
+        key = _at(token, charge_point_id)
         self._started.pop(key, None)
         self._started[key] = now
         if token.type in _APP_TYPES:
-            self._app_tokens.pop(key[0], None)
-            self._app_tokens[key[0]] = now
+            self._app_tokens.pop(_key(token), None)
+            self._app_tokens[_key(token)] = now
 
     def decide(self, token: Token, charge_point_id: str) -> AuthDecision:
         """May the CPO ask the eMSP about *token*, now presented at *charge_point_id*?"""
-        received = self._started.get((_key(token), CiString(charge_point_id)))
+        received = self._started.get(_at(token, charge_point_id))
         if _key(token) in self._app_tokens:
             return AuthDecision(
                 RealtimeAuth.NOT_ALLOWED,

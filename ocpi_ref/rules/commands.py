@@ -283,6 +283,8 @@ RESULT_BEFORE_DEADLINE = define(
         "counted from its request. A result whose POST cannot start before that deadline "
         "(its partner's delivery lane is busy), or cannot finish before it, would reach an "
         "eMSP that has stopped waiting: this reference drops it and logs it as not delivered. "
+        "The deadline is counted from the command's receipt, less a tenth of the timeout (at "
+        "most one second), since the eMSP's clock started a little earlier. "
         "Each partner has its own delivery lane, so a partner whose callback hangs delays only "
         "its own results. In 2.1.1, which advertises no timeout, the configured "
         "command_timeout is the deadline. This is this reference's policy."
