@@ -167,3 +167,23 @@ def test_the_authorization_window_prunes_by_age(rfid_token, app_token):
     now[0] += APP_RETENTION
     window.record_start_session(last, "CP-2")
     assert len(window) == 1
+
+
+def test_background_work_that_raises_is_logged_and_releases_its_place(caplog):
+    config = demo_config()
+    partner = config.partners[0]
+
+    async def broken() -> None:
+        raise RuntimeError("simulated fault")
+
+    async def main() -> Deliverer:
+        deliverer = Deliverer(config)
+        deliverer.spawn(broken(), partner)
+        assert deliverer.lanes[partner.token].pending == 1
+        await deliverer.drain()
+        return deliverer
+
+    with caplog.at_level(logging.ERROR, logger="ocpi_ref.cpo"):
+        deliverer = asyncio.run(main())
+    assert deliverer.lanes[partner.token].pending == 0
+    assert any("not delivered" in r.getMessage() and "simulated fault" in r.getMessage() for r in caplog.records)

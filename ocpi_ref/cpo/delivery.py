@@ -193,11 +193,19 @@ class Deliverer:
         counted in *partner*'s backlog while it runs."""
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        if partner is not None:
-            lane = self.lanes[partner.token]
+        lane = self.lanes[partner.token] if partner is not None else None
+        if lane is not None:
             lane.pending += 1
-            task.add_done_callback(lambda _: _release(lane))
+        task.add_done_callback(lambda done: self._done(done, lane))
+
+    def _done(self, task: asyncio.Task[None], lane: Lane | None) -> None:
+        """A command's background work ended: release its place, log whatever it raised."""
+        self._tasks.discard(task)
+        if lane is not None:
+            lane.pending -= 1
+        if not task.cancelled() and task.exception() is not None:
+            exc = task.exception()
+            log.error("command work failed, its result not delivered: %s: %s", type(exc).__name__, exc, exc_info=exc)
 
     async def drain(self, timeout: float | None = None) -> None:
         """Wait until every answer under way has been delivered (or has failed)."""
@@ -307,7 +315,3 @@ class Deliverer:
         if lane.session is None:
             lane.session = _own_session(self.config.callback_timeout)
         return await _post_aiohttp(lane.session, url, body, headers, timeout if timeout < self.config.callback_timeout else None)
-
-
-def _release(lane: Lane) -> None:
-    lane.pending -= 1
