@@ -10,7 +10,6 @@ says so.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 from ..findings import Finding, Severity
 from ..flow.decision import OUTCOMES
 from ..flow.sessions import Page
+from ..flow.text import display_text, safe_text
 from ..jsondoc import json_type_name, load
 from ..party import PartyId
 from ..rules.commands import (
@@ -163,26 +163,6 @@ def choices() -> tuple[Choice, ...]:
 CHOICES = choices()
 
 
-#: What cannot go into a message as it is: C0 and C1 control characters, DEL (OCPI ``string``
-#: forbids them) and lone surrogates (no UTF-8 encoding exists for them).
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
-
-
-def _escape(match: re.Match[str]) -> str:
-    return f"\\u{ord(match.group()):04x}"
-
-
-def safe_text(text: str) -> str:
-    """*text* with every control character and lone surrogate written as ``\\uXXXX``.
-
-    Messages quote what the caller sent (a party_id, a command name, a URL); this makes them
-    printable OCPI ``string`` text that UTF-8 can encode, whatever was quoted.
-    """
-    if _UNSAFE.search(text) is None:
-        return text
-    return _UNSAFE.sub(_escape, text)
-
-
 def finding_text(findings: Iterable[Finding]) -> str:
     """Findings as one status_message: ``pointer: message [rule]``, separated by ``;``."""
     return "; ".join(f"{f.pointer or '/'}: {f.message} [{f.rule}]" for f in findings)
@@ -191,9 +171,10 @@ def finding_text(findings: Iterable[Finding]) -> str:
 def display(text: str) -> list[DisplayText]:
     """A CommandResponse/CommandResult message: one English DisplayText, cut to its 512.
 
-    The text is made safe first (:func:`safe_text`), so it is always a valid ``string(512)``.
+    The text is made safe first (:func:`~ocpi_ref.flow.text.safe_text`), so it is always a
+    valid ``string(512)``.
     """
-    return [DisplayText(language="en", text=safe_text(text)[:512])]
+    return [display_text(text)]
 
 
 def not_json(findings: Iterable[Finding]) -> Reply:

@@ -51,8 +51,9 @@ from ..rules.start_session import (
 from ..types import CiString
 from ..v2_1_1 import CommandResponse as CommandResponse211
 from ..v2_2_1.enums import CommandResponseType
-from ..v2_2_1.models import CommandResponse, DisplayText
+from ..v2_2_1.models import CommandResponse
 from ..versions import DEFAULT_VERSION
+from .text import display_text
 from .topology import ChargePoint, Evse, Location
 
 __all__ = ["OUTCOMES", "Decision", "Outcome", "decide_start_session", "url_parts", "url_refusal"]
@@ -138,7 +139,7 @@ class Decision:
         return CommandResponse(
             result=self.result,
             timeout=timeout,
-            message=[DisplayText(language="en", text=self.message[:512])],
+            message=[display_text(self.message)],
         )
 
 
