@@ -46,8 +46,10 @@ def _exchange(requests: list[tuple[str, str, bytes | None, dict[str, str]]], con
         app = create_cpo_app(config, http=http, **app_kw)
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://cpo.test") as client:
-            out = [await client.request(m, p, content=b, headers=h) for m, p, b, h in requests]
-            await app.state.cpo.drain()
+            out = []
+            for method, path, body, headers in requests:
+                out.append(await client.request(method, path, content=body, headers=headers))
+                await app.state.cpo.drain()  # what a command started is done before the next
         await http.aclose()
         return out, app.state.cpo, posted
 
@@ -161,6 +163,17 @@ def test_the_versions_urls_never_echo_the_host_header():
     assert {v["url"] for v in _envelope(listed)["data"]} == {
         f"https://cpo.example.com/ocpi/cpo/{v}" for v in ("2.1.1", "2.2", "2.2.1", "2.3.0")
     }
+
+
+def test_the_pagination_link_never_echoes_the_host_header(rfid_token):
+    """Two Sessions, a page of one: the Link to the next page starts at the public root."""
+    body = _start(rfid_token, evse_uid="EVSE-ACC-1")
+    get = "/ocpi/cpo/2.2.1/sessions?date_from=2000-01-01T00:00:00Z&limit=1"
+    config = demo_config(command_timeout=2, charge_point_deadline=0.1, public_url="https://cpo.example.com")
+    *_, page = _exchange([("POST", START, body, TNM), ("POST", START, body, TNM), ("GET", get, None, TNM),
+                          ("GET", get, None, {**TNM, "Host": "evil.example"})], config=config)[0]
+    assert page.headers["link"].startswith("<https://cpo.example.com/ocpi/cpo/2.2.1/sessions?")
+    assert "evil" not in page.headers["link"]
 
 
 # ---------------------------------------------------------------------------- body read timeout

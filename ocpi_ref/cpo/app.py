@@ -198,7 +198,8 @@ def create_cpo_app(
                 query = {k: v for k, v in request.query_params.items() if k != "offset"}
                 query["offset"] = str(page.next_offset)
                 query["limit"] = str(page.limit)
-                link = str(request.url.replace(query=urlencode(query)))
+                # From the public root, like the Versions URLs: never the request's Host header.
+                link = f"{_root(request, config.public_url)}{request.url.path}?{urlencode(query)}"
                 headers["Link"] = f'<{link}>; rel="next"'
         if reply.http_status == 401:
             headers["WWW-Authenticate"] = "Token"
