@@ -8,14 +8,14 @@ says. The body is bare (``commands.result-bare-body``) and carries the partner's
 ``callback_token`` encoded as the version and partner want; a failed POST, whatever failed, is
 logged as not delivered and never retried (``commands.no-retry``); redirects are not followed.
 
-Each partner has its own delivery lane (:class:`Lane`): its own few POST slots and its own
+Each partner has its own delivery lane (``Lane``): its own few POST slots and its own
 keep-alive connections, so a partner whose callback hangs slows only its own results. Every
 result has a deadline, the advertised CommandResponse ``timeout`` counted from the receipt of
-the command (less a small :func:`margin`): a result whose POST cannot start before it is
+the command (less a small ``margin``): a result whose POST cannot start before it is
 dropped and logged, and a POST is given only the time left, so nothing reaches an eMSP that has stopped waiting
 (``commands.result-before-deadline``). A lane holds at most ``max_backlog`` commands under way;
-:meth:`Deliverer.admits` tells the commands endpoint when to refuse new ones
-(``commands.backlog-limit``). Only the most recent :data:`RECENT` deliveries are kept as
+``Deliverer.admits`` tells the commands endpoint when to refuse new ones
+(``commands.backlog-limit``). Only the most recent ``RECENT`` deliveries are kept as
 records, with counters of all of them, so memory does not grow with the number of commands.
 
 The POSTs run in the same event loop as the answers, so their CPU cost counts against the
@@ -78,7 +78,7 @@ class Delivery:
     version: str = DEFAULT_VERSION
     partner: str = ""
     dropped: bool = False
-    """Not POSTed at all: its deadline had passed before its POST could start."""
+    """True when it was never POSTed, its deadline having passed before its POST could start."""
 
     @property
     def delivered(self) -> bool:
@@ -180,7 +180,7 @@ class Deliverer:
 
     def deadline(self) -> float:
         """The deadline of a command received now: the advertised timeout from now, less
-        :func:`margin` (the eMSP's clock started when it sent the command, a little earlier,
+        ``margin`` (the eMSP's clock started when it sent the command, a little earlier,
         and a POST cut at the deadline must have reached it before its timeout)."""
         return self.monotonic() + self.config.command_timeout - margin(self.config.command_timeout)
 

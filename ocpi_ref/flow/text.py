@@ -2,7 +2,7 @@
 
 Messages quote what the caller sent (a party_id, a command name, a URL, a finding). Whatever was
 quoted, :func:`safe_text` makes the message printable OCPI ``string`` text that UTF-8 can
-encode, and :func:`display_text` a valid ``DisplayText``. :mod:`ocpi_ref.cpo.replies` builds
+encode, and :func:`display_text` a valid ``DisplayText``. ``ocpi_ref.cpo.replies`` builds
 every reply of the reference CPO with them; the StartSession decision's own CommandResponse
 (:meth:`ocpi_ref.flow.decision.Decision.response`) too.
 """
