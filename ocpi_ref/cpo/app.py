@@ -120,7 +120,7 @@ def _root(request: Request, public_url: str | None) -> str:
         return public_url
     server = request.scope.get("server")
     if not server:
-        return str(request.base_url).rstrip("/")  # no socket (an in-process transport)
+        return f"{request.url.scheme}://localhost"  # no socket: an ASGI server that names none
     host, port = server[0], server[1]
     host = f"[{host}]" if ":" in str(host) else host
     scheme = request.url.scheme
