@@ -30,6 +30,7 @@ def _body(start_session, **changes):
 SCENARIOS = {
     d.INVALID_BODY: ({"location_id": None}, "2.2.1"),
     d.FOREIGN_TOKEN: ({"token": "foreign"}, "2.2.1"),
+    d.URL_USERINFO: ({"response_url": "https://user:pw@emsp.example.com/x"}, "2.2.1"),
     d.URL_NOT_ALLOWED: ({"response_url": "ftp://emsp.example.com/x"}, "2.2.1"),
     d.NO_LOCATION: ({"location_id": "LOC-9999"}, "2.2.1"),
     d.NO_EVSE: ({"evse_uid": "EVSE-NONE"}, "2.2.1"),
@@ -45,7 +46,9 @@ def test_every_outcome_has_a_scenario():
     assert set(SCENARIOS) == set(d.OUTCOMES)
 
 
-@pytest.mark.rule("start-session.location-of-receiver", "start-session.evse-optional")
+@pytest.mark.rule(
+    "start-session.location-of-receiver", "start-session.evse-optional", "commands.response-url-no-userinfo"
+)
 @pytest.mark.parametrize("row", d.OUTCOMES, ids=lambda row: row.situation)
 def test_each_row_of_the_decision_table_is_what_the_decision_answers(row, start_session):
     changes, version = SCENARIOS[row]

@@ -291,3 +291,12 @@ def test_sessions_of_start_matches_the_exchange_not_the_token_alone():
     assert found == [docs[2]]
     assert sessions_of_start(docs, token_uid="U1", location_id="LOC-1", evse_uid="EVSE-C",
                              authorization_reference=None, not_before=sent) == []
+
+
+@pytest.mark.rule("start-session.own-tokens-only")
+def test_the_decisions_own_command_response_quotes_hostile_text_escaped(start_session):
+    start_session["token"]["party_id"] = "T\nM"
+    decision = decide(start_session)
+    assert not decision.accepted
+    text = decision.response(30).message[0].text
+    assert "\n" not in text and "T\\u000aM" in text

@@ -58,3 +58,16 @@ def test_missing_or_broken_file_is_a_config_error(tmp_path: Path) -> None:
     bad.write_text("[cpo\n")
     with pytest.raises(ConfigError, match="is not TOML"):
         load_config(bad)
+
+
+@pytest.mark.rule("commands.backlog-limit", "commands.body-read-timeout")
+def test_backlog_body_timeout_and_public_url_are_read_and_checked() -> None:
+    cfg = load_config(EXAMPLE)
+    assert (cfg.max_backlog, cfg.body_read_timeout, cfg.public_url) == (1000, 10.0, None)
+    raw = demo_config_dict(max_backlog=5, body_read_timeout=0.5, public_url="https://cpo.example.com/")
+    cfg = parse_config(raw)
+    assert (cfg.max_backlog, cfg.body_read_timeout, cfg.public_url) == (5, 0.5, "https://cpo.example.com")
+    for key, value, where in [("max_backlog", 0, "/cpo/max_backlog"), ("body_read_timeout", "x", "/cpo/body_read_timeout"),
+                              ("public_url", "ftp://x", "/cpo/public_url")]:
+        with pytest.raises(ConfigError, match=where):
+            parse_config(demo_config_dict(**{key: value}))

@@ -11,6 +11,7 @@ partner, every finding on that partner's traffic, serves the report as JSON at
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from typing import Any
 
@@ -52,7 +53,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"ocpi-ref cpo: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
         return EXIT_USAGE
     host, port = sock.getsockname()[:2]
-    root = f"http://{host}:{port}"
+    root = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+    if config.public_url is None:  # the Versions URLs name where we listen, never a Host header
+        config = dataclasses.replace(config, public_url=root)
     print(
         f"reference CPO {config.party} serving {root}{BASE} (all versions: {root}{VERSIONS_PATH})",
         flush=True,
@@ -63,7 +66,15 @@ def run(args: argparse.Namespace) -> int:
 
         judge = Judge(config)
         print(f"judging mode: the report is at {root}{REPORT_PATH}", flush=True)
-    server = uvicorn.Server(uvicorn.Config(judge or create_cpo_app(config), log_level=args.log_level))
+    # The app times out slow bodies itself (body_read_timeout, commands.body-read-timeout);
+    # uvicorn closes idle keep-alive connections after as long.
+    server = uvicorn.Server(
+        uvicorn.Config(
+            judge or create_cpo_app(config),
+            log_level=args.log_level,
+            timeout_keep_alive=max(1, round(config.body_read_timeout)),
+        )
+    )
     if judge is not None:  # uvicorn re-raises the signal that stopped it: let it return, to print the report
         import signal
 

@@ -28,6 +28,7 @@ echoed ``X-Request-ID`` / ``X-Correlation-ID`` and the routing headers of the re
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import uuid
@@ -42,11 +43,12 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from ..types import DateTime
 from ..versions import DEFAULT_VERSION, VERSIONS
 from .config import CpoConfig
-from .replies import Caller, Refusal, Reply
+from .replies import BODY_TIMEOUT, Caller, Refusal, Reply
 from .service import CpoService
 from .versions import VERSIONS_PATH, module_base
 
@@ -76,27 +78,54 @@ def envelope(reply: Reply, now: datetime) -> dict[str, Any]:
     return out
 
 
+def _json_bytes(out: dict[str, Any]) -> bytes:
+    """*out* as UTF-8 JSON; a lone surrogate anywhere in it is written as a ``\\u`` escape."""
+    try:
+        return json.dumps(out, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(out).encode("ascii")
+
+
 class _TooLarge(Exception):
     def __init__(self, size: int | None) -> None:
         self.size = size
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
+class _TooSlow(Exception):
+    """The body did not arrive within ``body_read_timeout`` (commands.body-read-timeout)."""
+
+
+async def _read_body(request: Request, limit: int, timeout: float) -> bytes:
+    """The request body, at most *limit* bytes, received within *timeout* seconds."""
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    if declared is not None and declared.isdigit() and len(declared) < 20 and int(declared) > limit:
         raise _TooLarge(int(declared))
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise _TooLarge(None)
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(timeout):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise _TooLarge(None)
+                chunks.append(chunk)
+    except TimeoutError:
+        raise _TooSlow() from None
     return b"".join(chunks)
 
 
-def _root(request: Request) -> str:
-    """The URL the CPO was reached at, without a trailing slash (for the Versions module)."""
-    return str(request.base_url).rstrip("/")
+def _root(request: Request, public_url: str | None) -> str:
+    """The root of the Versions module's URLs: the configured public URL, else the address
+    the server listens on. Never the request's ``Host`` header, which the caller chooses."""
+    if public_url is not None:
+        return public_url
+    server = request.scope.get("server")
+    if not server:
+        return f"{request.url.scheme}://localhost"  # no socket: an ASGI server that names none
+    host, port = server[0], server[1]
+    host = f"[{host}]" if ":" in str(host) else host
+    scheme = request.url.scheme
+    default = {"http": 80, "https": 443}.get(scheme)
+    return f"{scheme}://{host}" if port in (None, default) else f"{scheme}://{host}:{port}"
 
 
 def _ids(request: Request) -> tuple[str, str]:
@@ -132,6 +161,7 @@ def create_cpo_app(
     app = FastAPI(
         title="ocpi-ref reference CPO (OCPI 2.1.1, 2.2, 2.2.1, 2.3.0)",
         lifespan=lifespan,
+        redirect_slashes=False,  # a path with a trailing slash is unknown: 404 in an envelope
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
@@ -168,11 +198,14 @@ def create_cpo_app(
                 query = {k: v for k, v in request.query_params.items() if k != "offset"}
                 query["offset"] = str(page.next_offset)
                 query["limit"] = str(page.limit)
-                link = str(request.url.replace(query=urlencode(query)))
+                # From the public root, like the Versions URLs: never the request's Host header.
+                link = f"{_root(request, config.public_url)}{request.url.path}?{urlencode(query)}"
                 headers["Link"] = f'<{link}>; rel="next"'
         if reply.http_status == 401:
             headers["WWW-Authenticate"] = "Token"
-        body = json.dumps(envelope(reply, service.clock()), ensure_ascii=False).encode("utf-8")
+        if reply.http_status == 408:
+            headers["Connection"] = "close"
+        body = _json_bytes(envelope(reply, service.clock()))
         background = BackgroundTask(reply.after) if reply.after is not None else None
         return Response(
             body,
@@ -204,17 +237,37 @@ def create_cpo_app(
             caller = caller_of(request, version)
         except Refusal as refusal:
             return respond(request, refusal.reply, known=known, routing=routing)
-        try:
-            body = await _read_body(request, config.max_body_bytes)
-        except _TooLarge as exc:
-            return respond(request, service.too_large(exc.size), caller, known, routing)
+        body = await read(request, caller, known, routing)
+        if isinstance(body, Response):
+            return body
         return respond(request, handle(caller, body), caller, known, routing)
 
-    def command_route(version: str) -> Callable[[str, Request], Any]:
-        """The commands endpoint of one version other than 2.2.1."""
+    async def read(
+        request: Request, caller: Caller | None = None, known: tuple[str, str] | None = None, routing: bool = True
+    ) -> bytes | Response:
+        """The body, or the answer to one too large (413), too slow (408) or never finished."""
+        try:
+            return await _read_body(request, config.max_body_bytes, config.body_read_timeout)
+        except _TooLarge as exc:
+            return respond(request, service.too_large(exc.size), caller, known, routing)
+        except _TooSlow:
+            message = (
+                f"the body did not arrive within {config.body_read_timeout:g} s [{BODY_TIMEOUT.rule}]"
+            )
+            return respond(request, BODY_TIMEOUT.reply(message), caller, known, routing)
+        except ClientDisconnect:
+            return Response(status_code=400)  # nobody is left to read it
 
-        async def command(command: str, request: Request) -> Response:
-            known = _ids(request)
+    def command_route(version: str) -> Callable[[Request], Any]:
+        """The commands endpoint of one version.
+
+        A plain Starlette route: the path parameter is read from the request, so no
+        dependency injection runs on the busiest endpoint.
+        """
+
+        async def command(request: Request) -> Response:
+            command = request.path_params["command"]
+            known = _ids(request)  # read once: the CommandResult carries the same X-Correlation-ID
             return await with_body(
                 request,
                 lambda caller, body: service.command(command, body, caller, known[1], version),
@@ -240,18 +293,8 @@ def create_cpo_app(
             return respond(request, refusal.reply, known=known)
         return respond(request, handle(caller), caller, known)
 
-    @app.post(BASE + "/commands/{command}")
-    async def command(command: str, request: Request) -> Response:
-        known = _ids(request)  # read once: the CommandResult carries the same X-Correlation-ID
-        return await with_body(
-            request, lambda caller, body: service.command(command, body, caller, known[1]), known
-        )
-
-    for other in VERSIONS:
-        if other != DEFAULT_VERSION:
-            app.add_api_route(
-                module_base(other) + "/commands/{command}", command_route(other), methods=["POST"]
-            )
+    for version in (DEFAULT_VERSION, *(v for v in VERSIONS if v != DEFAULT_VERSION)):
+        app.router.add_route(module_base(version) + "/commands/{command}", command_route(version), methods=["POST"])
 
     token_path = BASE + "/tokens/{country_code}/{party_id}/{uid}"
 
@@ -290,20 +333,19 @@ def create_cpo_app(
 
     @app.get(VERSIONS_PATH)
     async def versions(request: Request) -> Response:
-        return versions_reply(request, None, lambda: service.versions(_root(request)))
+        return versions_reply(request, None, lambda: service.versions(_root(request, config.public_url)))
 
     @app.get("/ocpi/cpo/{version}")
     async def details(version: str, request: Request) -> Response:
         if version not in VERSIONS:  # like any unknown path: answered before credentials
             return respond(request, service.unsupported_version(version), routing=False)
-        return versions_reply(request, version, lambda: service.version_details(_root(request), version))
+        return versions_reply(request, version, lambda: service.version_details(_root(request, config.public_url), version))
 
     @app.post("/simulator/charge-points/{charge_point_id}/authorize")
     async def authorize(charge_point_id: str, request: Request) -> Response:
-        try:
-            body = await _read_body(request, config.max_body_bytes)
-        except _TooLarge as exc:
-            return respond(request, service.too_large(exc.size))
+        body = await read(request)
+        if isinstance(body, Response):
+            return body
         return respond(request, service.local_authorize(charge_point_id, body))
 
     @app.exception_handler(StarletteHTTPException)

@@ -19,14 +19,13 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
 
 from ..convert import convert_document
 from ..errors import findings_from_error
 from ..findings import Severity
-from ..flow.decision import INVALID_BODY, Decision, decide_start_session
+from ..flow.decision import INVALID_BODY, URL_USERINFO, Decision, decide_start_session, url_parts, url_refusal
 from ..flow.results import ResultRow, result_for
 from ..flow.sessions import SessionStore
 from ..flow.window import AuthorizationWindow
@@ -45,6 +44,7 @@ from .chargepoint import SimulatedChargePoint
 from .config import CpoConfig, Partner
 from .delivery import Deliverer
 from .replies import (
+    BACKLOG_FULL,
     NO_SUCH_COMMAND,
     OPEN_COMMAND,
     OTHER_COMMAND,
@@ -54,6 +54,7 @@ from .replies import (
     STOP_OK,
     STOP_UNKNOWN,
     STOP_URL,
+    STOP_USERINFO,
     Caller,
     Choice,
     Reply,
@@ -124,11 +125,24 @@ class Commands:
         """Answer ``POST commands/{command}`` of OCPI *version*."""
         if command not in COMMANDS[version]:
             return self._unknown_command(command, body, version)
+        if command in ("START_SESSION", "STOP_SESSION") and not self.deliverer.admits(caller.partner):
+            return self._backlog_full(caller, version)
         if command == "START_SESSION":
             return self.start_session(body, caller, correlation_id, version)
         if command == "STOP_SESSION":
             return self.stop_session(body, caller, correlation_id, version)
         return self._not_supported(body, OTHER_COMMAND, f"{command} is not implemented by this reference CPO", version)
+
+    def _backlog_full(self, caller: Caller, version: str) -> Reply:
+        """HTTP 429, CommandResponse REJECTED: the partner's lane is full (commands.backlog-limit)."""
+        log.warning("partner %s: delivery backlog full, command refused [%s]", caller.partner.name, BACKLOG_FULL.rule)
+        message = (
+            f"{self.config.max_backlog} commands of yours are under way; try again once their "
+            f"results have come [{BACKLOG_FULL.rule}]"
+        )
+        reply = self._row(BACKLOG_FULL, message, version)
+        reply.http_status = BACKLOG_FULL.http_status
+        return reply
 
     def _not_supported(self, body: bytes, row: Choice, message: str, version: str) -> Reply:
         """NOT_SUPPORTED in an envelope for a well-formed body; HTTP 400 when it is not JSON."""
@@ -179,8 +193,8 @@ class Commands:
         """May the CPO POST to this URL for *partner*? (``commands.response-url-allowed``)"""
 
         def allowed(url: str) -> bool:
-            parts = urlsplit(url)
-            return parts.scheme in ("http", "https") and partner.allows_host(parts.hostname)
+            parts = url_parts(url)
+            return parts is not None and parts.scheme in ("http", "https") and partner.allows_host(parts.hostname)
 
         return allowed
 
@@ -190,6 +204,7 @@ class Commands:
         self, body: bytes, caller: Caller, correlation_id: str, version: str = DEFAULT_VERSION
     ) -> Reply:
         """Answer a START_SESSION; after ACCEPTED, start the Charge Point and report its answer."""
+        deadline = self.deliverer.deadline()  # commands.result-before-deadline: from the receipt
         decision = decide_start_session(
             body,
             sender=caller.roles,
@@ -212,7 +227,7 @@ class Commands:
             accepted = decision
 
             async def after() -> None:
-                self.deliverer.spawn(self._run_start(accepted, caller, correlation_id, version))
+                self.deliverer.spawn(self._run_start(accepted, caller, correlation_id, version, deadline), caller.partner)
 
         return self._answer(
             decision.result, decision.status_code, decision.message, decision.rule, after, version
@@ -262,7 +277,9 @@ class Commands:
             return result_for(None)
         return result_for(answer)
 
-    async def _run_start(self, decision: Decision, caller: Caller, correlation_id: str, version: str) -> None:
+    async def _run_start(
+        self, decision: Decision, caller: Caller, correlation_id: str, version: str, deadline: float | None = None
+    ) -> None:
         """Ask the Charge Point, report its answer, and make the Session when a car plugs in.
 
         *decision* holds the StartSession as OCPI 2.2.1 (converted when *version* differs).
@@ -277,7 +294,7 @@ class Commands:
         text = row.text.format(cp=cp.id, evse=evse.uid)
         to = caller.from_party or PartyId(start.token.country_code, start.token.party_id)
         await self.deliverer.post_result(
-            "START_SESSION", start.response_url, result, text, caller.partner, to, correlation_id, version
+            "START_SESSION", start.response_url, result, text, caller.partner, to, correlation_id, version, deadline
         )
         if result is CommandResultType.ACCEPTED:
             if car:
@@ -296,6 +313,7 @@ class Commands:
         self, body: bytes, caller: Caller, correlation_id: str, version: str = DEFAULT_VERSION
     ) -> Reply:
         """Answer a STOP_SESSION; after ACCEPTED, stop the session and write its CDR."""
+        deadline = self.deliverer.deadline()
         loaded = load(body)
         if SYNTAX.id in {f.rule for f in loaded.findings}:
             return not_json(loaded.findings)
@@ -310,13 +328,14 @@ class Commands:
         except ValidationError as exc:
             found = list(findings_from_error(model, exc))
             return self._row(STOP_INVALID, finding_text(found), version, found[0].rule if found else None)
-        return self._stop_checked(stop, caller, correlation_id, version)
+        return self._stop_checked(stop, caller, correlation_id, version, deadline)
 
-    def _stop_checked(self, stop: Any, caller: Caller, correlation_id: str, version: str) -> Reply:
+    def _stop_checked(self, stop: Any, caller: Caller, correlation_id: str, version: str, deadline: float) -> Reply:
         """The StopSession is valid: may this caller stop that session?"""
-        if not self.url_allowed(caller.partner)(stop.response_url):
-            host = urlsplit(stop.response_url).hostname
-            return self._row(STOP_URL, f"response_url host {host!r} is not one this CPO may call", version)
+        refused = url_refusal(stop.response_url, self.url_allowed(caller.partner))
+        if refused is not None:
+            row, message = refused
+            return self._row(STOP_USERINFO if row is URL_USERINFO else STOP_URL, message, version)
         session = self.sessions.get(stop.session_id)
         if session is None:
             return self._row(STOP_UNKNOWN, f"no session {stop.session_id}", version)
@@ -326,11 +345,13 @@ class Commands:
             return self._row(STOP_DONE, f"session {session.id} is already {session.status}", version)
 
         async def after() -> None:
-            self.deliverer.spawn(self._run_stop(stop, session.id, caller, correlation_id, version))
+            self.deliverer.spawn(self._run_stop(stop, session.id, caller, correlation_id, version, deadline), caller.partner)
 
         return self._row(STOP_OK, f"stopping session {session.id}", version, after=after)
 
-    async def _run_stop(self, stop: Any, session_id: str, caller: Caller, correlation_id: str, version: str) -> None:
+    async def _run_stop(
+        self, stop: Any, session_id: str, caller: Caller, correlation_id: str, version: str, deadline: float
+    ) -> None:
         session = self.sessions.get(session_id)
         assert session is not None
         cp = next(
@@ -349,5 +370,5 @@ class Commands:
             self.sessions.stop(session_id, self.clock())
         to = caller.from_party or session.owner
         await self.deliverer.post_result(
-            "STOP_SESSION", stop.response_url, result, text, caller.partner, to, correlation_id, version
+            "STOP_SESSION", stop.response_url, result, text, caller.partner, to, correlation_id, version, deadline
         )

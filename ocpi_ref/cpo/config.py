@@ -13,6 +13,9 @@ The format::
     charge_point_deadline = 20     # seconds the CPO waits for its Charge Point (< command_timeout)
     max_body_bytes = 16384         # larger request bodies get HTTP 413
     callback_timeout = 5           # seconds for the outgoing CommandResult POST
+    max_backlog = 1000             # commands under way per partner; more get HTTP 429
+    body_read_timeout = 10         # seconds to receive a request body; slower gets HTTP 408
+    public_url = "https://cpo.example.com"   # optional: the root written into the Versions URLs
 
     [[partners]]                   # one per eMSP (or hub) that may call us
     name = "TNM"
@@ -57,10 +60,20 @@ __all__ = [
     "CpoConfig",
     "Partner",
     "load_config",
+    "margin",
     "parse_config",
 ]
 
 DEFAULT_MAX_BODY_BYTES = 16 * 1024
+DEFAULT_MAX_BACKLOG = 1000
+DEFAULT_BODY_READ_TIMEOUT = 10.0
+
+
+def margin(timeout: float) -> float:
+    """How much earlier than the advertised *timeout* a result must be sent (a tenth of it, at
+    most one second): the eMSP's clock started when it sent the command, a little before the
+    CPO received it (``commands.result-before-deadline``)."""
+    return min(1.0, timeout / 10)
 
 
 class ConfigError(ValueError):
@@ -117,6 +130,12 @@ class CpoConfig:
     charge_point_deadline: float = 20.0
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     callback_timeout: float = 5.0
+    max_backlog: int = DEFAULT_MAX_BACKLOG
+    """Commands under way per partner (``commands.backlog-limit``)."""
+    body_read_timeout: float = DEFAULT_BODY_READ_TIMEOUT
+    """Seconds a request body may take to arrive (``commands.body-read-timeout``)."""
+    public_url: str | None = None
+    """The root of the Versions module's URLs; None: the address the server listens on."""
 
     def behaviour(self, charge_point_id: str) -> Behaviour:
         return self.behaviours.get(CiString(charge_point_id), Behaviour.ACCEPTS)
@@ -143,13 +162,16 @@ def parse_config(raw: Mapping[str, Any]) -> CpoConfig:
     party = _party(f"{_str(cpo, 'country_code', '/cpo')}-{_str(cpo, 'party_id', '/cpo')}", "/cpo")
     timeout = _number(cpo, "command_timeout", "/cpo", default=30, integer=True)
     deadline = _number(cpo, "charge_point_deadline", "/cpo", default=min(20, timeout * 2 / 3))
-    if not 0 < deadline < timeout:
+    if not 0 < deadline < timeout - margin(timeout):
         raise ConfigError(
             "/cpo/charge_point_deadline: must be above 0 and below command_timeout "
-            f"({timeout}), so a TIMEOUT result reaches the eMSP while it still waits"
+            f"({timeout}) less {margin(timeout):g} s, so a TIMEOUT result reaches the eMSP while it still waits"
         )
     max_body = _number(cpo, "max_body_bytes", "/cpo", default=DEFAULT_MAX_BODY_BYTES, integer=True)
     callback_timeout = _number(cpo, "callback_timeout", "/cpo", default=5)
+    max_backlog = _number(cpo, "max_backlog", "/cpo", default=DEFAULT_MAX_BACKLOG, integer=True)
+    body_read_timeout = _number(cpo, "body_read_timeout", "/cpo", default=DEFAULT_BODY_READ_TIMEOUT)
+    public_url = _public_url(cpo.get("public_url"), "/cpo/public_url")
 
     partners = []
     seen_tokens: set[str] = set()
@@ -234,7 +256,18 @@ def parse_config(raw: Mapping[str, Any]) -> CpoConfig:
         charge_point_deadline=float(deadline),
         max_body_bytes=int(max_body),
         callback_timeout=float(callback_timeout),
+        max_backlog=int(max_backlog),
+        body_read_timeout=float(body_read_timeout),
+        public_url=public_url,
     )
+
+
+def _public_url(value: Any, where: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.startswith(("http://", "https://")) or "?" in value or "#" in value:
+        raise ConfigError(f"{where}: must be an http:// or https:// URL without query or fragment")
+    return value.rstrip("/")
 
 
 def _table(raw: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:

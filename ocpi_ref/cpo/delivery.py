@@ -1,12 +1,22 @@
-"""Delivering the asynchronous answer: one bare POST to ``response_url``, never retried.
+"""Delivering the asynchronous answer: one bare POST to ``response_url``, never retried, never late.
 
 After an ACCEPTED CommandResponse, and only then, one answer is POSTed
 (``commands.result-after-accepted``): a CommandResult in 2.2 and later; in 2.1.1, which has no
 CommandResult, the object ``{"result": ...}`` (the shape 2.1.1 revision d2 settled on,
 ``commands.v211-response-either-shape``), its result mapped as :data:`ocpi_ref.flow.results.RESULTS`
 says. The body is bare (``commands.result-bare-body``) and carries the partner's
-``callback_token`` encoded as the version and partner want; a failed POST is logged and never
-retried (``commands.no-retry``); redirects are not followed.
+``callback_token`` encoded as the version and partner want; a failed POST, whatever failed, is
+logged as not delivered and never retried (``commands.no-retry``); redirects are not followed.
+
+Each partner has its own delivery lane (``Lane``): its own few POST slots and its own
+keep-alive connections, so a partner whose callback hangs slows only its own results. Every
+result has a deadline, the advertised CommandResponse ``timeout`` counted from the receipt of
+the command (less a small ``margin``): a result whose POST cannot start before it is
+dropped and logged, and a POST is given only the time left, so nothing reaches an eMSP that has stopped waiting
+(``commands.result-before-deadline``). A lane holds at most ``max_backlog`` commands under way;
+``Deliverer.admits`` tells the commands endpoint when to refuse new ones
+(``commands.backlog-limit``). Only the most recent ``RECENT`` deliveries are kept as
+records, with counters of all of them, so memory does not grow with the number of commands.
 
 The POSTs run in the same event loop as the answers, so their CPU cost counts against the
 CPO's throughput: the own client is aiohttp, several times cheaper per request than httpx. An
@@ -18,7 +28,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -27,21 +39,26 @@ import httpx
 
 from ..flow.results import v211_result
 from ..party import PartyId
+from ..rules.commands import NO_RETRY, RESULT_BEFORE_DEADLINE
 from ..transport.authorization import header, sent_encoding
 from ..v2_1_1 import CommandResponse as CommandResponse211
 from ..v2_2_1.enums import CommandResultType
 from ..v2_2_1.models import CommandResult
 from ..versions import DEFAULT_VERSION, VERSIONS
-from .config import CpoConfig, Partner
+from .config import CpoConfig, Partner, margin
 from .replies import display
 
-__all__ = ["MAX_DELIVERIES", "Deliverer", "Delivery", "result_body"]
+__all__ = ["LANE_SLOTS", "RECENT", "Deliverer", "Delivery", "Lane", "margin", "result_body"]
 
 log = logging.getLogger("ocpi_ref.cpo")
 
-#: CommandResult POSTs in flight at once; more wait their turn. A burst of accepted commands
-#: then queues here, on a few kept-alive connections, instead of opening one connection each.
-MAX_DELIVERIES = 8
+#: CommandResult POSTs in flight at once per partner; more wait their turn in that partner's
+#: lane. A burst of accepted commands then queues there, on a few kept-alive connections,
+#: instead of opening one connection each.
+LANE_SLOTS = 8
+
+#: How many :class:`Delivery` records are kept (the most recent); counters keep the totals.
+RECENT = 1000
 
 
 @dataclass(frozen=True)
@@ -59,10 +76,18 @@ class Delivery:
     http_status: int | None
     error: str | None = None
     version: str = DEFAULT_VERSION
+    partner: str = ""
+    dropped: bool = False
+    """True when it was never POSTed, its deadline having passed before its POST could start."""
 
     @property
     def delivered(self) -> bool:
         return self.http_status is not None and 200 <= self.http_status < 300
+
+    @property
+    def outcome(self) -> str:
+        """``delivered``, ``dropped`` (never POSTed) or ``failed`` (POSTed, no 2xx answer)."""
+        return "delivered" if self.delivered else "dropped" if self.dropped else "failed"
 
 
 class _NotSent(Exception):
@@ -73,24 +98,29 @@ class _NotSent(Exception):
 
 
 def _own_session(timeout: float) -> aiohttp.ClientSession:
-    """The own client: a bounded keep-alive pool, no cookie jar, no proxy from the
-    environment, *timeout* seconds for a whole POST."""
+    """A lane's own client: a keep-alive pool of :data:`LANE_SLOTS`, no cookie jar, no proxy
+    from the environment, *timeout* seconds for a whole POST unless a POST is given less."""
     return aiohttp.ClientSession(
-        connector=aiohttp.TCPConnector(limit=MAX_DELIVERIES),
+        connector=aiohttp.TCPConnector(limit=LANE_SLOTS),
         cookie_jar=aiohttp.DummyCookieJar(),
         timeout=aiohttp.ClientTimeout(total=timeout),
     )
 
 
 async def _post_aiohttp(
-    session: aiohttp.ClientSession, url: str, body: bytes, headers: dict[str, str]
+    session: aiohttp.ClientSession, url: str, body: bytes, headers: dict[str, str], timeout: float | None
 ) -> int:
-    """POST with aiohttp; the answer is read in full so the connection is kept for the next."""
+    """POST with aiohttp; the answer is read in full so the connection is kept for the next.
+
+    Any exception but cancellation is a POST not sent: aiohttp raises ``ValueError`` and
+    others besides its ``ClientError`` for URLs it will not use.
+    """
+    extra = {} if timeout is None else {"timeout": aiohttp.ClientTimeout(total=timeout)}
     try:
-        async with session.post(url, data=body, headers=headers, allow_redirects=False) as resp:
+        async with session.post(url, data=body, headers=headers, allow_redirects=False, **extra) as resp:
             await resp.read()
             return resp.status
-    except (aiohttp.ClientError, TimeoutError) as exc:
+    except Exception as exc:  # noqa: BLE001 (every failure is logged as not delivered)
         raise _NotSent(exc) from None
 
 
@@ -99,12 +129,22 @@ async def _post_httpx(
 ) -> int:
     """POST with an injected httpx client (whatever its transport), never following redirects."""
     try:
-        resp = await client.post(
-            url, content=body, headers=headers, timeout=timeout, follow_redirects=False
-        )
-    except httpx.HTTPError as exc:
+        async with asyncio.timeout(timeout):  # whatever the transport does with its timeout
+            resp = await client.post(
+                url, content=body, headers=headers, timeout=timeout, follow_redirects=False
+            )
+    except Exception as exc:  # noqa: BLE001 (every failure is logged as not delivered)
         raise _NotSent(exc) from None
     return resp.status_code
+
+
+class Lane:
+    """One partner's delivery lane: its POST slots, its commands under way, its connections."""
+
+    def __init__(self) -> None:
+        self.slots: asyncio.Semaphore | None = None  # made in the running loop, when first needed
+        self.pending = 0
+        self.session: aiohttp.ClientSession | None = None
 
 
 def result_body(result: CommandResultType, text: str, version: str) -> bytes:
@@ -116,12 +156,17 @@ def result_body(result: CommandResultType, text: str, version: str) -> bytes:
 
 @dataclass
 class Deliverer:
-    """Posts the asynchronous answers and keeps a :class:`Delivery` record of each."""
+    """Posts the asynchronous answers, one lane per partner, and keeps the recent records.
+
+    *monotonic* is the clock of the deadlines (injectable, so tests need no sleeping).
+    """
 
     config: CpoConfig
     http: httpx.AsyncClient | None = None
     new_request_id: Callable[[], str] = lambda: str(uuid.uuid4())
-    deliveries: list[Delivery] = field(default_factory=list)
+    monotonic: Callable[[], float] = time.monotonic
+    deliveries: deque[Delivery] = field(default_factory=lambda: deque(maxlen=RECENT))
+    counts: Counter[str] = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
         # The Authorization header of our own POSTs, per partner token and version.
@@ -131,14 +176,36 @@ class Deliverer:
             for v in VERSIONS
         }
         self._tasks: set[asyncio.Task[None]] = set()
-        self._slots: asyncio.Semaphore | None = None
-        self._session: aiohttp.ClientSession | None = None
+        self.lanes: dict[str, Lane] = {p.token: Lane() for p in self.config.partners}
 
-    def spawn(self, coro: Awaitable[None]) -> None:
-        """Run *coro* in the background, kept until it ends (so :meth:`drain` can wait for it)."""
+    def deadline(self) -> float:
+        """The deadline of a command received now: the advertised timeout from now, less
+        ``margin`` (the eMSP's clock started when it sent the command, a little earlier,
+        and a POST cut at the deadline must have reached it before its timeout)."""
+        return self.monotonic() + self.config.command_timeout - margin(self.config.command_timeout)
+
+    def admits(self, partner: Partner) -> bool:
+        """Has *partner*'s lane room for one more command? (``commands.backlog-limit``)"""
+        return self.lanes[partner.token].pending < self.config.max_backlog
+
+    def spawn(self, coro: Awaitable[None], partner: Partner | None = None) -> None:
+        """Run *coro* in the background, kept until it ends (so :meth:`drain` can wait for it),
+        counted in *partner*'s backlog while it runs."""
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        lane = self.lanes[partner.token] if partner is not None else None
+        if lane is not None:
+            lane.pending += 1
+        task.add_done_callback(lambda done: self._done(done, lane))
+
+    def _done(self, task: asyncio.Task[None], lane: Lane | None) -> None:
+        """A command's background work ended: release its place, log whatever it raised."""
+        self._tasks.discard(task)
+        if lane is not None:
+            lane.pending -= 1
+        if not task.cancelled() and task.exception() is not None:
+            exc = task.exception()
+            log.error("command work failed, its result not delivered: %s: %s", type(exc).__name__, exc, exc_info=exc)
 
     async def drain(self, timeout: float | None = None) -> None:
         """Wait until every answer under way has been delivered (or has failed)."""
@@ -148,14 +215,15 @@ class Deliverer:
                 break
 
     async def aclose(self) -> None:
-        """Cancel work under way and close the HTTP client if this one made it."""
+        """Cancel work under way and close the HTTP clients this one made."""
         for task in list(self._tasks):
             task.cancel()
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=1)
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        for lane in self.lanes.values():
+            if lane.session is not None:
+                await lane.session.close()
+                lane.session = None
 
     def headers(
         self, partner: Partner, to: PartyId, correlation_id: str, request_id: str, version: str
@@ -184,35 +252,66 @@ class Deliverer:
         to: PartyId,
         correlation_id: str,
         version: str = DEFAULT_VERSION,
+        deadline: float | None = None,
     ) -> None:
-        """POST one bare asynchronous answer; on failure log it and stop (commands.no-retry)."""
+        """POST one bare asynchronous answer in *partner*'s lane before *deadline* (a
+        :attr:`monotonic` time; None: no deadline), else drop it; on failure log it and stop
+        (commands.no-retry, commands.result-before-deadline)."""
         body = result_body(result, text, version)
         request_id = self.new_request_id()
         headers = self.headers(partner, to, correlation_id, request_id, version)
-        if self._slots is None:
-            self._slots = asyncio.Semaphore(MAX_DELIVERIES)
+        lane = self.lanes[partner.token]
+        if lane.slots is None:
+            lane.slots = asyncio.Semaphore(LANE_SLOTS)
         status: int | None = None
         error: str | None = None
-        try:
-            async with self._slots:
-                status = await self._post(url, body, headers)
-        except _NotSent as exc:
-            error = str(exc)
-        delivery = Delivery(command, url, result, request_id, status, error, version)
+        dropped = not await self._slot(lane.slots, deadline)
+        if not dropped:
+            try:
+                left = None if deadline is None else deadline - self.monotonic()
+                if left is not None and left <= 0:
+                    dropped = True
+                else:
+                    status = await self._post(lane, url, body, headers, left)
+            except _NotSent as exc:
+                error = str(exc)
+            finally:
+                lane.slots.release()
+        if dropped:
+            error = f"the advertised timeout of {self.config.command_timeout} s passed before its POST could start"
+        delivery = Delivery(command, url, result, request_id, status, error, version, partner.name, dropped)
         self.deliveries.append(delivery)
+        self.counts[delivery.outcome] += 1
         if not delivery.delivered:
             log.warning(
-                "CommandResult %s for %s to partner %s not delivered (%s); not retried",
+                "CommandResult %s for %s to partner %s not delivered (%s); not retried [%s]",
                 result.value,
                 command,
                 partner.name,
                 error or f"HTTP {status}",
+                RESULT_BEFORE_DEADLINE.id if dropped else NO_RETRY.id,
             )
 
-    async def _post(self, url: str, body: bytes, headers: dict[str, str]) -> int:
-        """One POST with the injected httpx client, else with the own aiohttp one."""
+    async def _slot(self, slots: asyncio.Semaphore, deadline: float | None) -> bool:
+        """Take a slot of the lane, waiting at most until *deadline*; False when it passed."""
+        if not slots.locked() or deadline is None:
+            await slots.acquire()
+            return True
+        try:
+            async with asyncio.timeout(max(0.0, deadline - self.monotonic())):
+                await slots.acquire()
+        except TimeoutError:
+            return False
+        return True
+
+    async def _post(self, lane: Lane, url: str, body: bytes, headers: dict[str, str], left: float | None) -> int:
+        """One POST with the injected httpx client, else with the lane's own aiohttp one,
+        given the time *left* before the deadline when that is less than ``callback_timeout``."""
+        timeout = self.config.callback_timeout
+        if left is not None and left < timeout:
+            timeout = left
         if self.http is not None:
-            return await _post_httpx(self.http, url, body, headers, self.config.callback_timeout)
-        if self._session is None:
-            self._session = _own_session(self.config.callback_timeout)
-        return await _post_aiohttp(self._session, url, body, headers)
+            return await _post_httpx(self.http, url, body, headers, timeout)
+        if lane.session is None:
+            lane.session = _own_session(self.config.callback_timeout)
+        return await _post_aiohttp(lane.session, url, body, headers, timeout if timeout < self.config.callback_timeout else None)

@@ -32,7 +32,10 @@ def demo_config_dict(
     charge_point_deadline: float = 20,
     max_body_bytes: int = 16384,
     callback_timeout: float = 5,
+    **cpo: Any,
 ) -> dict[str, Any]:
+    """The demo configuration as TOML would give it; *cpo* adds keys of the ``[cpo]`` table
+    (``max_backlog``, ``body_read_timeout``, ``public_url``)."""
     hosts = list(callback_hosts)
     return {
         "cpo": {
@@ -42,6 +45,7 @@ def demo_config_dict(
             "charge_point_deadline": charge_point_deadline,
             "max_body_bytes": max_body_bytes,
             "callback_timeout": callback_timeout,
+            **cpo,
         },
         "partners": [
             {"name": "TNM", "token": TNM_TOKEN, "callback_token": TNM_CALLBACK,

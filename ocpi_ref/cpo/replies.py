@@ -17,14 +17,18 @@ from typing import Any
 from ..findings import Finding, Severity
 from ..flow.decision import OUTCOMES
 from ..flow.sessions import Page
+from ..flow.text import display_text, safe_text
 from ..jsondoc import json_type_name, load
 from ..party import PartyId
 from ..rules.commands import (
+    BACKLOG_LIMIT,
+    BODY_READ_TIMEOUT,
     BODY_SIZE_LIMIT,
     CREDENTIALS_REQUIRED,
     FROM_HEADERS_MATCH_CREDENTIALS,
     OTHER_COMMANDS_NOT_SUPPORTED,
     RESPONSE_URL_ALLOWED,
+    RESPONSE_URL_NO_USERINFO,
 )
 from ..rules.json import SYNTAX
 from ..rules.start_session import UNKNOWN_TOKEN_NOT_STORED
@@ -32,7 +36,10 @@ from ..rules.types import OPEN_ENUM
 from ..v2_2_1.models import DisplayText
 from .config import Partner
 
-__all__ = ["CHOICES", "Caller", "Choice", "Refusal", "Reply", "choices", "display", "finding_text", "json_object", "not_json"]
+__all__ = [
+    "CHOICES", "Caller", "Choice", "Refusal", "Reply", "choices", "display", "finding_text", "json_object",
+    "not_json", "safe_text",
+]
 
 OK, CLIENT_ERROR, INVALID, UNKNOWN_LOCATION, UNKNOWN_TOKEN = 1000, 2000, 2001, 2003, 2004
 SERVER_ERROR, UNSUPPORTED_VERSION = 3000, 3002
@@ -53,6 +60,12 @@ class Reply:
     rule: str | None = None
     after: Callable[[], Awaitable[None]] | None = None
     page: Page | None = None
+
+    def __post_init__(self) -> None:
+        # Whatever went into the message (a Token field, a path segment, a finding), it
+        # leaves as text that is printable and encodable (safe_text).
+        if self.message:
+            self.message = safe_text(self.message)
 
 
 class Refusal(Exception):
@@ -107,14 +120,21 @@ NO_CREDENTIALS = _row("no, malformed, unknown or wrongly encoded ``Authorization
 FROM_NOT_A_ROLE = _row("OCPI-from-* not a role of the credentials", 403, CLIENT_ERROR,
                        rule=FROM_HEADERS_MATCH_CREDENTIALS.id)
 TOO_LARGE = _row("body over ``max_body_bytes``", 413, CLIENT_ERROR, rule=BODY_SIZE_LIMIT.id)
+BODY_TIMEOUT = _row("body not received within ``body_read_timeout``", 408, CLIENT_ERROR,
+                    rule=BODY_READ_TIMEOUT.id)
 NOT_JSON = _row("body is not JSON", 400, INVALID, rule=SYNTAX.id)
 NO_SUCH_COMMAND = _row("unknown command name in the path (not 2.3.0)", 404, CLIENT_ERROR,
                        rule=OTHER_COMMANDS_NOT_SUPPORTED.id)
 OPEN_COMMAND = _row("unknown command name in the path, OCPI 2.3.0", 200, OK, "NOT_SUPPORTED", OPEN_ENUM.id)
 OTHER_COMMAND = _row("RESERVE_NOW, CANCEL_RESERVATION, UNLOCK_CONNECTOR", 200, OK, "NOT_SUPPORTED",
                      OTHER_COMMANDS_NOT_SUPPORTED.id)
+BACKLOG_FULL = _row("StartSession or StopSession while the partner has ``max_backlog`` commands under way",
+                    429, CLIENT_ERROR, "REJECTED", BACKLOG_LIMIT.id)
 STOP_INVALID = _row("StopSession breaks the field table or a type", 200, INVALID, "REJECTED", by_finding=True)
-STOP_URL = _row("StopSession response_url host not allowed", 200, INVALID, "REJECTED", RESPONSE_URL_ALLOWED.id)
+STOP_USERINFO = _row("StopSession response_url carries user information", 200, INVALID, "REJECTED",
+                     RESPONSE_URL_NO_USERINFO.id)
+STOP_URL = _row("StopSession response_url host not allowed, or no host can be read from it", 200, INVALID,
+                "REJECTED", RESPONSE_URL_ALLOWED.id)
 STOP_UNKNOWN = _row("StopSession for an unknown session id", 200, OK, "UNKNOWN_SESSION")
 STOP_FOREIGN = _row("StopSession for a session of another party's Token", 200, OK, "REJECTED")
 STOP_DONE = _row("StopSession for a session already completed", 200, OK, "REJECTED")
@@ -123,9 +143,12 @@ TOKEN_UNKNOWN = _row("Tokens GET of a Token never pushed", 404, UNKNOWN_TOKEN, r
 VERSION_UNKNOWN = _row("a version this CPO does not serve (Versions module or any path)", 404, UNSUPPORTED_VERSION)
 
 #: The rows before the StartSession decision's, in the order a request meets them.
-BEFORE_DECISION = (NO_CREDENTIALS, FROM_NOT_A_ROLE, TOO_LARGE, NOT_JSON, NO_SUCH_COMMAND, OPEN_COMMAND, OTHER_COMMAND)
+BEFORE_DECISION = (
+    NO_CREDENTIALS, FROM_NOT_A_ROLE, TOO_LARGE, BODY_TIMEOUT, NOT_JSON, NO_SUCH_COMMAND, OPEN_COMMAND, OTHER_COMMAND,
+    BACKLOG_FULL,
+)
 #: The rows after it.
-AFTER_DECISION = (STOP_INVALID, STOP_URL, STOP_UNKNOWN, STOP_FOREIGN, STOP_DONE, STOP_OK, TOKEN_UNKNOWN, VERSION_UNKNOWN)
+AFTER_DECISION = (STOP_INVALID, STOP_USERINFO, STOP_URL, STOP_UNKNOWN, STOP_FOREIGN, STOP_DONE, STOP_OK, TOKEN_UNKNOWN, VERSION_UNKNOWN)
 
 
 def choices() -> tuple[Choice, ...]:
@@ -146,8 +169,12 @@ def finding_text(findings: Iterable[Finding]) -> str:
 
 
 def display(text: str) -> list[DisplayText]:
-    """A CommandResponse/CommandResult message: one English DisplayText, cut to its 512."""
-    return [DisplayText(language="en", text=text[:512])]
+    """A CommandResponse/CommandResult message: one English DisplayText, cut to its 512.
+
+    The text is made safe first (:func:`~ocpi_ref.flow.text.safe_text`), so it is always a
+    valid ``string(512)``.
+    """
+    return [display_text(text)]
 
 
 def not_json(findings: Iterable[Finding]) -> Reply:

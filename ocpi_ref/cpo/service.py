@@ -82,8 +82,11 @@ class CpoService:
 
     @property
     def deliveries(self) -> list[Delivery]:
-        """Every asynchronous answer POSTed (or tried), oldest first."""
-        return self.deliverer.deliveries
+        """The most recent asynchronous answers POSTed (or tried, or dropped), oldest first.
+
+        At most :data:`~.delivery.RECENT` are kept; ``deliverer.counts`` has the totals.
+        """
+        return list(self.deliverer.deliveries)
 
     def charge_point(self, charge_point_id: str) -> SimulatedChargePoint:
         """The simulated Charge Point with this id (case ignored)."""

@@ -20,6 +20,10 @@ __all__ = ["MAX_PAGE", "list_cdrs", "list_sessions"]
 MAX_PAGE = 100
 
 _DATETIME = re.compile(DATETIME_PATTERN)
+#: ASCII digits only (``str.isdigit`` also takes ``²`` and other digits ``int`` refuses).
+_DIGITS = re.compile(r"[0-9]+")
+#: Digits beyond these make no difference to a page (and ``int`` refuses over 4,300 of them).
+_MAX_DIGITS = 18
 
 
 def list_sessions(store: SessionStore, caller: Caller, query: Mapping[str, str]) -> Reply:
@@ -54,14 +58,15 @@ def _paging(query: Mapping[str, str], *, date_from_required: bool) -> dict[str, 
                 raise ValueError
             out[name] = DateTime(raw).to_datetime()
         except ValueError:
-            return Reply(200, INVALID, message=f"query parameter {name}: {raw!r} is not an OCPI DateTime")
+            return Reply(200, INVALID, message=f"query parameter {name}: {raw[:40]!r} is not an OCPI DateTime")
     for name, default in (("offset", 0), ("limit", MAX_PAGE)):
         raw = query.get(name)
         if raw is None:
             out[name] = default
             continue
-        if not raw.isdigit():
-            return Reply(200, INVALID, message=f"query parameter {name}: {raw!r} is not a non-negative int")
-        out[name] = int(raw)
+        if _DIGITS.fullmatch(raw) is None:
+            return Reply(200, INVALID, message=f"query parameter {name}: {raw[:40]!r} is not a non-negative int")
+        digits = raw.lstrip("0") or "0"
+        out[name] = int(digits) if len(digits) <= _MAX_DIGITS else 10**_MAX_DIGITS
     out["limit"] = min(out["limit"], MAX_PAGE)
     return out

@@ -20,8 +20,9 @@ and Tokens, and sends Sessions and CDRs); a 2.1.1 endpoint has only ``identifier
 ``url``, as 2.1.1 defines it. The Credentials module is not implemented: credentials tokens are
 exchanged out of band and written into the TOML configuration.
 
-URLs are built from the URL the request arrived at (scheme, host and port), so the answer is
-right however the CPO is reached.
+URLs start with the configured ``public_url``, else the address the server listens on
+(``ocpi-ref cpo`` fills in the one it bound); never with the request's ``Host`` header, which
+the caller chooses.
 """
 
 from __future__ import annotations

@@ -19,6 +19,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from ..errors import findings_from_error
 from ..transport.authorization import accepted_encoding, matching_headers
@@ -121,7 +123,8 @@ def create_callback_app(
     With *callback_token*, other credentials get 401; the token is accepted in the encodings
     of the path's version, or as *authorization* (``base64``, ``plain``, ``either``) says.
     """
-    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    # No redirect for a trailing slash: an unknown path gets 404 in an OCPI envelope.
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, redirect_slashes=False)
     expected = (
         {v: matching_headers(callback_token, accepted_encoding(v, authorization)) for v in VERSIONS}
         if callback_token is not None
@@ -136,15 +139,23 @@ def create_callback_app(
             return Response(_envelope(3002, f"unsupported version {version!r}"), 404, headers, "application/json")
         if expected is not None and request.headers.get("authorization") not in expected[version]:
             return Response(_envelope(2000, "unknown credentials"), 401, headers, "application/json")
-        raw = await request.body()
+        try:
+            raw = await request.body()
+        except ClientDisconnect:
+            return Response(status_code=400)  # the CPO went away mid-body: nobody to answer
         try:
             body = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than json can read
             tracker.arrive(command, request_id, raw.decode("utf-8", "replace"), dict(request.headers), None, version)
             return Response(_envelope(2001, "not JSON"), 400, headers, "application/json")
         parsed, message = _read_result(version, body)
         tracker.arrive(command, request_id, body, dict(request.headers), parsed, version)
         status = 1000 if parsed is not None else 2001
         return Response(_envelope(status, message), 200, headers, "application/json")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = f"{request.method} {request.url.path}: {exc.detail}"
+        return Response(_envelope(2000, message), exc.status_code, media_type="application/json")
 
     return app

@@ -34,12 +34,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from ..checker import check_start_session_model
 from ..report import Report
 from ..party import PartyId, parse_parties
-from ..rules.commands import RESPONSE_URL_ALLOWED
+from ..rules.commands import RESPONSE_URL_ALLOWED, RESPONSE_URL_NO_USERINFO
 from ..rules.start_session import (
     CONNECTOR_REQUIRED_BY_EVSE,
     CPO_NO_VALIDITY_CHECK,
@@ -51,11 +51,12 @@ from ..rules.start_session import (
 from ..types import CiString
 from ..v2_1_1 import CommandResponse as CommandResponse211
 from ..v2_2_1.enums import CommandResponseType
-from ..v2_2_1.models import CommandResponse, DisplayText
+from ..v2_2_1.models import CommandResponse
 from ..versions import DEFAULT_VERSION
+from .text import display_text
 from .topology import ChargePoint, Evse, Location
 
-__all__ = ["OUTCOMES", "Decision", "Outcome", "decide_start_session"]
+__all__ = ["OUTCOMES", "Decision", "Outcome", "decide_start_session", "url_parts", "url_refusal"]
 
 OK, INVALID, UNKNOWN_LOCATION = 1000, 2001, 2003
 _REJECTED, _NOT_SUPPORTED = CommandResponseType.REJECTED, CommandResponseType.NOT_SUPPORTED
@@ -73,7 +74,13 @@ class Outcome:
 
 INVALID_BODY = Outcome("body breaks the field table or a type", INVALID, _REJECTED, None)
 FOREIGN_TOKEN = Outcome("Token owned by a party not among the caller's roles", INVALID, _REJECTED, OWN_TOKENS_ONLY.id)
-URL_NOT_ALLOWED = Outcome("response_url host not allowed for this partner", INVALID, _REJECTED, RESPONSE_URL_ALLOWED.id)
+URL_USERINFO = Outcome(
+    "response_url carries user information (``user:pw@``)", INVALID, _REJECTED, RESPONSE_URL_NO_USERINFO.id
+)
+URL_NOT_ALLOWED = Outcome(
+    "response_url host not allowed for this partner, or no host can be read from it",
+    INVALID, _REJECTED, RESPONSE_URL_ALLOWED.id,
+)
 NO_LOCATION = Outcome("unknown Location", UNKNOWN_LOCATION, _REJECTED, LOCATION_OF_RECEIVER.id)
 NO_EVSE = Outcome("unknown EVSE or connector", UNKNOWN_LOCATION, _REJECTED, LOCATION_OF_RECEIVER.id)
 CONNECTOR_MISSING = Outcome(
@@ -90,7 +97,7 @@ FORWARDED = Outcome(
 
 #: Every answer :func:`decide_start_session` gives, in the order it tests for them.
 OUTCOMES: tuple[Outcome, ...] = (
-    INVALID_BODY, FOREIGN_TOKEN, URL_NOT_ALLOWED, NO_LOCATION, NO_EVSE,
+    INVALID_BODY, FOREIGN_TOKEN, URL_USERINFO, URL_NOT_ALLOWED, NO_LOCATION, NO_EVSE,
     CONNECTOR_MISSING, CONNECTOR_UNSAYABLE, NO_CHOOSER, CHOOSER, FORWARDED,
 )
 
@@ -132,7 +139,7 @@ class Decision:
         return CommandResponse(
             result=self.result,
             timeout=timeout,
-            message=[DisplayText(language="en", text=self.message[:512])],
+            message=[display_text(self.message)],
         )
 
 
@@ -164,10 +171,10 @@ def decide_start_session(
         return _decide(row, listed, first.rule, report=report, version=version)
 
     common: dict[str, Any] = {"start_session": start, "report": report, "version": version}
-    allowed = response_url_allowed or _http_url
-    if not allowed(start.response_url):
-        host = urlsplit(start.response_url).hostname
-        return _decide(URL_NOT_ALLOWED, f"response_url host {host!r} is not one this CPO may call", **common)
+    refused = url_refusal(start.response_url, response_url_allowed or _http_url)
+    if refused is not None:
+        row, message = refused
+        return _decide(row, message, **common)
 
     location = _find_location(locations, start.location_id)
     if location is None:
@@ -221,8 +228,39 @@ def _connector_needed(
     return _decide(CONNECTOR_UNSAYABLE, message, charge_point=cp, evse=evse, **common)
 
 
+def url_parts(url: str) -> SplitResult | None:
+    """*url* split, or None when no host can be read from it.
+
+    The URL type lets through what ``urlsplit`` refuses (``http://[zz]/x``, an unclosed
+    ``[``) or what ``hostname`` and ``port`` then raise on; such a URL names no host to call.
+    """
+    try:
+        parts = urlsplit(url)
+        parts.hostname, parts.port  # noqa: B018 (both parse lazily and may raise)
+    except ValueError:
+        return None
+    return parts
+
+
+def url_refusal(url: str, allowed: Callable[[str], bool]) -> tuple[Outcome, str] | None:
+    """Why the CPO will not POST to *url* (the row and its message), or None when it may.
+
+    User information is refused first (``commands.response-url-no-userinfo``), then a URL
+    without a readable host or one *allowed* refuses (``commands.response-url-allowed``).
+    """
+    parts = url_parts(url)
+    if parts is None:
+        return URL_NOT_ALLOWED, f"response_url has no host this CPO can read [{RESPONSE_URL_ALLOWED.id}]"
+    if "@" in parts.netloc:
+        return URL_USERINFO, f"response_url carries user information [{RESPONSE_URL_NO_USERINFO.id}]"
+    if not allowed(url):
+        return URL_NOT_ALLOWED, f"response_url host {parts.hostname!r} is not one this CPO may call"
+    return None
+
+
 def _http_url(url: str) -> bool:
-    return urlsplit(url).scheme in ("http", "https")
+    parts = url_parts(url)
+    return parts is not None and parts.scheme in ("http", "https")
 
 
 def _find_location(

@@ -17,24 +17,34 @@ and answers with a :class:`RealtimeAuth` decision and the rule behind it:
 The spec is silent on OTHER (and 2.3.0's EMAID): this reference grants them no exemption,
 so their whitelist decides, because the SHALL NOT names only the types above.
 The clock is injectable so tests and the book run with fixed times.
+
+Memory stays bounded: each new record first prunes the RFID records older than the 15
+minutes (past them the whitelist decides anyway, so a pruned record changes only the reason
+given, never the answer) and the app-Token records older than :data:`APP_RETENTION`. The
+clause sets the app Tokens no time limit; a bound is needed so that memory does not grow with
+every StartSession ever received, and a day is longer than any charging session it protects.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from enum import Enum
+from typing import Any
 
 from ..rules.start_session import APP_TOKEN_NO_REALTIME_AUTH, RFID_15_MINUTES
-from ..types import CiString
 from ..v2_2_1.enums import TokenType, WhitelistType
 from ..v2_2_1.models import Token
 
-__all__ = ["AuthorizationWindow", "RealtimeAuth", "AuthDecision", "WINDOW"]
+__all__ = ["APP_RETENTION", "AuthorizationWindow", "RealtimeAuth", "AuthDecision", "WINDOW"]
 
 #: How long after a StartSession an RFID Token counts as authorized at that Charge Point.
 WINDOW = timedelta(minutes=15)
+#: How long an AD_HOC_USER or APP_USER Token from a StartSession is remembered (this
+#: reference's bound; the clause sets none).
+APP_RETENTION = timedelta(hours=24)
 
 
 class RealtimeAuth(str, Enum):
@@ -71,8 +81,14 @@ def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _key(token: Token) -> tuple[CiString, CiString, CiString, str]:
-    return (CiString(token.country_code), CiString(token.party_id), CiString(token.uid), token.type.value)
+def _key(token: Token) -> str:
+    """One short text per Token, its CiStrings compared without case (a record per
+    StartSession is kept for 15 minutes, so it is kept small)."""
+    return "\x00".join((token.country_code.lower(), token.party_id.lower(), token.uid.lower(), token.type.value))
+
+
+def _at(token: Token, charge_point_id: str) -> str:
+    return f"{_key(token)}\x00{charge_point_id.lower()}"
 
 
 class AuthorizationWindow:
@@ -80,18 +96,29 @@ class AuthorizationWindow:
 
     def __init__(self, clock: Callable[[], datetime] = _utcnow) -> None:
         self.clock = clock
-        self._started: dict[tuple[tuple[CiString, CiString, CiString, str], CiString], datetime] = {}
-        self._app_tokens: set[tuple[CiString, CiString, CiString, str]] = set()
+        # Both oldest first, so pruning looks only at the front.
+        self._started: OrderedDict[str, datetime] = OrderedDict()
+        self._app_tokens: OrderedDict[str, datetime] = OrderedDict()
+
+    def __len__(self) -> int:
+        """How many records are kept (RFID and app Token records together)."""
+        return len(self._started) + len(self._app_tokens)
 
     def record_start_session(self, token: Token, charge_point_id: str) -> None:
         """Note that a StartSession with *token* was received for *charge_point_id*, now."""
-        self._started[(_key(token), CiString(charge_point_id))] = self.clock()
+        now = self.clock()
+        _prune(self._started, now - WINDOW)
+        _prune(self._app_tokens, now - APP_RETENTION)
+        key = _at(token, charge_point_id)
+        self._started.pop(key, None)
+        self._started[key] = now
         if token.type in _APP_TYPES:
-            self._app_tokens.add(_key(token))
+            self._app_tokens.pop(_key(token), None)
+            self._app_tokens[_key(token)] = now
 
     def decide(self, token: Token, charge_point_id: str) -> AuthDecision:
         """May the CPO ask the eMSP about *token*, now presented at *charge_point_id*?"""
-        received = self._started.get((_key(token), CiString(charge_point_id)))
+        received = self._started.get(_at(token, charge_point_id))
         if _key(token) in self._app_tokens:
             return AuthDecision(
                 RealtimeAuth.NOT_ALLOWED,
@@ -116,6 +143,15 @@ class AuthorizationWindow:
             _BY_WHITELIST[token.whitelist],
             f"no exemption for this Token: whitelist {token.whitelist.value} decides",
         )
+
+
+def _prune(records: OrderedDict[Any, datetime], before: datetime) -> None:
+    """Drop the records made before *before* (they are oldest first)."""
+    while records:
+        key, at = next(iter(records.items()))
+        if at >= before:
+            return
+        del records[key]
 
 
 def _minutes(delta: timedelta) -> str:

@@ -331,3 +331,68 @@ V211_RESPONSE_EITHER_SHAPE = define(
     binds=(Party.CPO, Party.EMSP),
     kind=Kind.PAYLOAD,
 )
+
+RESPONSE_URL_NO_USERINFO = define(
+    id="commands.response-url-no-userinfo",
+    title="A response_url with user information is refused up front",
+    statement="The spec says nothing of a response_url whose authority carries user information.",
+    choice=(
+        "The CPO authenticates its POSTs with the partner's credentials token, never with URL "
+        "credentials (http://user:pw@host/x), which an HTTP client may refuse to send: such a "
+        "StartSession or StopSession is refused up front (REJECTED, 2001) rather than accepted "
+        "with a result that could not be delivered."
+    ),
+    sections={"2.1.1": "13.2.2", "2.2": "13.2.2", "2.2.1": "13.2.2", "2.3.0": "13.2.2"},
+    level=Level.POLICY,
+    binds=(Party.CPO,),
+    kind=Kind.BEHAVIOUR,
+)
+
+RESULT_BEFORE_DEADLINE = define(
+    id="commands.result-before-deadline",
+    title="A result that cannot be sent before the advertised timeout is dropped, never sent late",
+    statement=(
+        "The CommandResponse timeout tells the eMSP how long to wait for the CommandResult, "
+        "counted from its request; the spec does not say what the CPO does with a later one."
+    ),
+    choice=(
+        "A result whose POST cannot start (or finish) before that deadline, less a tenth of the "
+        "timeout (at most 1 s) for the eMSP's earlier clock, is dropped and logged as not "
+        "delivered. Each partner has its own delivery lane, so a hanging callback delays only "
+        "its own results. In 2.1.1, which advertises no timeout, command_timeout is the deadline."
+    ),
+    sections={"2.1.1": "13.4.1", "2.2": "13.3.2", "2.2.1": "13.3.2", "2.3.0": "13.3.2"},
+    level=Level.POLICY,
+    binds=(Party.CPO,),
+    kind=Kind.BEHAVIOUR,
+)
+
+BACKLOG_LIMIT = define(
+    id="commands.backlog-limit",
+    title="A partner with too many commands under way gets HTTP 429",
+    statement="The spec sets no limit on the commands a partner may have under way.",
+    choice=(
+        "Every accepted command holds memory until its result is delivered or dropped, so the "
+        "commands under way per partner are bounded (max_backlog, 1000 by default); past it a "
+        "new StartSession or StopSession gets HTTP 429, status 2000, CommandResponse REJECTED."
+    ),
+    sections={"2.1.1": "4", "2.2": "5", "2.2.1": "5", "2.3.0": "5"},
+    level=Level.POLICY,
+    binds=(Party.CPO,),
+    kind=Kind.BEHAVIOUR,
+)
+
+BODY_READ_TIMEOUT = define(
+    id="commands.body-read-timeout",
+    title="A request body not complete in time gets HTTP 408",
+    statement="The spec sets no time limit for sending a request body.",
+    choice=(
+        "A client that sends headers and holds its body back keeps a connection and its buffers: "
+        "a body not complete within body_read_timeout seconds (10 by default) gets HTTP 408, "
+        "status 2000, and the connection is closed."
+    ),
+    sections={"2.1.1": "4", "2.2": "5", "2.2.1": "5", "2.3.0": "5"},
+    level=Level.POLICY,
+    binds=(Party.CPO,),
+    kind=Kind.BEHAVIOUR,
+)
