@@ -173,16 +173,20 @@ def window_and_clock():
 
 @pytest.mark.rule("start-session.ocpp-app-token-no-realtime-auth")
 @pytest.mark.parametrize("token_type", ["APP_USER", "AD_HOC_USER"])
-def test_app_tokens_never_get_realtime_authorization(app_token, window_and_clock, token_type):
+def test_app_tokens_get_no_realtime_authorization_at_the_charge_point_of_their_start(
+    app_token, window_and_clock, token_type
+):
+    """The clause lets the Charge Point of that StartSession decide; it sets no time limit."""
     window, clock = window_and_clock
     token = Token.model_validate(dict(app_token, type=token_type, whitelist="NEVER"))
     assert window.decide(token, "CP-1").realtime is RealtimeAuth.REQUIRED  # no StartSession yet
     window.record_start_session(token, "CP-1")
     clock.now += timedelta(hours=3)
-    for charge_point in ("CP-1", "CP-7"):  # the clause names no place and no time limit
-        decision = window.decide(token, charge_point)
-        assert decision.realtime is RealtimeAuth.NOT_ALLOWED
-        assert decision.rule == "start-session.ocpp-app-token-no-realtime-auth"
+    decision = window.decide(token, "cp-1")  # the same Charge Point, its id in another case
+    assert decision.realtime is RealtimeAuth.NOT_ALLOWED
+    assert decision.rule == "start-session.ocpp-app-token-no-realtime-auth"
+    elsewhere = window.decide(token, "CP-7")  # not the Charge Point the StartSession went to
+    assert elsewhere.realtime is RealtimeAuth.REQUIRED and elsewhere.rule is None
 
 
 @pytest.mark.rule("start-session.ocpp-rfid-15-minutes")
@@ -216,11 +220,18 @@ def test_after_15_minutes_the_whitelist_decides(rfid_token, window_and_clock, wh
     assert window.decide(token, "CP-1").realtime is expected
 
 
-def test_other_tokens_get_no_exemption(rfid_token, window_and_clock):
-    window, _ = window_and_clock
+@pytest.mark.rule("start-session.ocpp-rfid-15-minutes")
+def test_other_tokens_follow_commands_13_1_only_rfid_past_15_minutes(rfid_token, window_and_clock):
+    """§13.1 allows a real-time authorization of a StartSession's Token only for RFID past 15
+    minutes, so an OTHER Token at the Charge Point of its StartSession gets none, then or later."""
+    window, clock = window_and_clock
     token = Token.model_validate(dict(rfid_token, type="OTHER", whitelist="NEVER"))
     window.record_start_session(token, "CP-1")
-    assert window.decide(token, "CP-1").realtime is RealtimeAuth.REQUIRED
+    clock.now += timedelta(minutes=16)
+    decision = window.decide(token, "CP-1")
+    assert decision.realtime is RealtimeAuth.NOT_ALLOWED and "§13.1" in decision.reason
+    assert decision.rule == "start-session.ocpp-rfid-15-minutes"
+    assert window.decide(token, "CP-2").realtime is RealtimeAuth.REQUIRED
 
 
 # ---- the eMSP's side ---------------------------------------------------------------------

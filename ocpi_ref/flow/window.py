@@ -1,28 +1,33 @@
-"""When may the CPO ask the eMSP for a real-time authorization? (OCPI 2.2.1 §13.3.5)
+"""When may the CPO ask the eMSP for a real-time authorization? (OCPI 2.2.1 §13.3.5, §13.1)
 
 After a StartSession, an OCPP Charge Point may still send the CPO a local authorization
-request for the Token (a driver taps a card, or the Charge Point re-checks the Token). The
-:class:`AuthorizationWindow` remembers which Tokens arrived in StartSessions, where and when,
-and answers with a :class:`RealtimeAuth` decision and the rule behind it:
+request for the Token it was given (it re-checks the Token, or a driver taps the card). The
+clause lets "the Charge Point" of that StartSession decide whether to validate the Token, so
+the :class:`AuthorizationWindow` remembers each StartSession's Token *with its Charge Point*
+and answers, for a Token presented at a Charge Point, with a :class:`RealtimeAuth` decision
+and the rule behind it:
 
-* AD_HOC_USER / APP_USER Token from a StartSession: never a real-time authorization, at any
-  Charge Point and with no time limit, since the clause sets neither
-  (``start-session.ocpp-app-token-no-realtime-auth``); this wins over the whitelist NEVER
-  that the Tokens module recommends for such Tokens (see the errata page);
-* RFID Token at the same Charge Point within 15 minutes of receiving the StartSession: none
-  (``start-session.ocpp-rfid-15-minutes``); the window is inclusive of the 15th minute;
-* otherwise the Token's whitelist decides: ALWAYS never, ALLOWED optional,
-  ALLOWED_OFFLINE and NEVER real-time (OCPI 2.2.1 §12.4.5).
+* AD_HOC_USER / APP_USER Token at the Charge Point of its StartSession: never a real-time
+  authorization (``start-session.ocpp-app-token-no-realtime-auth``); this wins over the
+  whitelist NEVER that the Tokens module recommends for such Tokens (see the errata page);
+* RFID Token at the Charge Point of its StartSession within 15 minutes of receiving it: none
+  (``start-session.ocpp-rfid-15-minutes``); the window is inclusive of the 15th minute; past
+  it, the whitelist decides;
+* any other type (OTHER; 2.3.0's EMAID arrives here as OTHER) at the Charge Point of its
+  StartSession: none either. The clause's OCPP paragraph names only the types above, but the
+  flow text (Commands §13.1) allows the CPO a real-time authorization of a StartSession's
+  Token only "for an RFID Token" whose StartSession is more than 15 minutes old; this
+  reference reads the two together;
+* every other case (no StartSession for this Token at this Charge Point): the Token's
+  whitelist decides: ALWAYS never, ALLOWED optional, ALLOWED_OFFLINE and NEVER real-time
+  (OCPI 2.2.1 §12.4.5).
 
-The spec is silent on OTHER (and 2.3.0's EMAID): this reference grants them no exemption,
-so their whitelist decides, because the SHALL NOT names only the types above.
-The clock is injectable so tests and the book run with fixed times.
-
-Memory stays bounded: each new record first prunes the RFID records older than the 15
-minutes (past them the whitelist decides anyway, so a pruned record changes only the reason
-given, never the answer) and the app-Token records older than :data:`APP_RETENTION`. The
-clause sets the app Tokens no time limit; a bound is needed so that memory does not grow with
-every StartSession ever received, and a day is longer than any charging session it protects.
+The clock is injectable so tests and the book run with fixed times. Memory stays bounded:
+each new record first prunes the RFID records older than the 15 minutes (past them the
+whitelist decides anyway, so a pruned record changes only the reason given, never the
+answer) and the other records older than :data:`APP_RETENTION`. The spec sets those no time
+limit; a bound is needed so that memory does not grow with every StartSession ever received,
+and a day is longer than any charging session it protects.
 """
 
 from __future__ import annotations
@@ -42,8 +47,8 @@ __all__ = ["APP_RETENTION", "AuthorizationWindow", "RealtimeAuth", "AuthDecision
 
 #: How long after a StartSession an RFID Token counts as authorized at that Charge Point.
 WINDOW = timedelta(minutes=15)
-#: How long an AD_HOC_USER or APP_USER Token from a StartSession is remembered (this
-#: reference's bound; the clause sets none).
+#: How long a non-RFID Token from a StartSession is remembered at its Charge Point (this
+#: reference's bound; the spec sets none).
 APP_RETENTION = timedelta(hours=24)
 
 
@@ -96,36 +101,40 @@ class AuthorizationWindow:
 
     def __init__(self, clock: Callable[[], datetime] = _utcnow) -> None:
         self.clock = clock
-        # Both oldest first, so pruning looks only at the front.
-        self._started: OrderedDict[str, datetime] = OrderedDict()
-        self._app_tokens: OrderedDict[str, datetime] = OrderedDict()
+        # Both oldest first, so pruning looks only at the front; keyed by Token and Charge Point.
+        self._started: OrderedDict[str, datetime] = OrderedDict()  # RFID, for 15 minutes
+        self._held: OrderedDict[str, datetime] = OrderedDict()  # every other type
 
     def __len__(self) -> int:
-        """How many records are kept (RFID and app Token records together)."""
-        return len(self._started) + len(self._app_tokens)
+        """How many records are kept (RFID and other Token records together)."""
+        return len(self._started) + len(self._held)
 
     def record_start_session(self, token: Token, charge_point_id: str) -> None:
         """Note that a StartSession with *token* was received for *charge_point_id*, now."""
         now = self.clock()
         _prune(self._started, now - WINDOW)
-        _prune(self._app_tokens, now - APP_RETENTION)
+        _prune(self._held, now - APP_RETENTION)
+        records = self._started if token.type is TokenType.RFID else self._held
         key = _at(token, charge_point_id)
-        self._started.pop(key, None)
-        self._started[key] = now
-        if token.type in _APP_TYPES:
-            self._app_tokens.pop(_key(token), None)
-            self._app_tokens[_key(token)] = now
+        records.pop(key, None)
+        records[key] = now
 
     def decide(self, token: Token, charge_point_id: str) -> AuthDecision:
         """May the CPO ask the eMSP about *token*, now presented at *charge_point_id*?"""
-        received = self._started.get(_at(token, charge_point_id))
-        if _key(token) in self._app_tokens:
-            return AuthDecision(
-                RealtimeAuth.NOT_ALLOWED,
-                f"{token.type.value} Token from a StartSession",
-                APP_TOKEN_NO_REALTIME_AUTH.id,
-            )
-        if received is not None and token.type is TokenType.RFID:
+        key = _at(token, charge_point_id)
+        if token.type is not TokenType.RFID:
+            if key in self._held:
+                app = token.type in _APP_TYPES
+                why = "the Charge Point of its StartSession" if app else (
+                    "the Charge Point of its StartSession; Commands §13.1 allows a real-time "
+                    "authorization of a StartSession's Token only for RFID past 15 minutes"
+                )
+                return AuthDecision(
+                    RealtimeAuth.NOT_ALLOWED,
+                    f"{token.type.value} Token at {why}",
+                    APP_TOKEN_NO_REALTIME_AUTH.id if app else RFID_15_MINUTES.id,
+                )
+        elif (received := self._started.get(key)) is not None:
             elapsed = self.clock() - received
             if elapsed <= WINDOW:
                 return AuthDecision(
@@ -141,7 +150,7 @@ class AuthorizationWindow:
             )
         return AuthDecision(
             _BY_WHITELIST[token.whitelist],
-            f"no exemption for this Token: whitelist {token.whitelist.value} decides",
+            f"no StartSession of this Token at this Charge Point: whitelist {token.whitelist.value} decides",
         )
 
 

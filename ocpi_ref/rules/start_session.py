@@ -112,6 +112,11 @@ APP_TOKEN_NO_REALTIME_AUTH = define(
         "of type AD_HOC_USER or APP_USER, the CPO does not ask the eMSP for a real-time "
         "authorization."
     ),
+    choice=(
+        "The clause lets the Charge Point of that StartSession decide whether to validate the "
+        "Token, so the exemption holds there; at another Charge Point the whitelist decides. "
+        "The spec sets no time limit; this reference remembers the Token for a day."
+    ),
     sections={"2.2": "13.3.5", "2.2.1": "13.3.5", "2.3.0": "13.3.5"},
     level=Level.SHALL_NOT,
     binds=(Party.CPO,),
@@ -126,6 +131,11 @@ RFID_15_MINUTES = define(
         "Token at the same EVSE or Charge Point within 15 minutes of receiving the StartSession: "
         "a driver who taps the card there in that time is already authorized. After that, the "
         "Token's whitelist type decides again."
+    ),
+    choice=(
+        "The flow text (Commands §13.1) allows a real-time authorization of a StartSession's "
+        "Token only for an RFID Token past the 15 minutes; read with this clause, an OTHER (or "
+        "2.3.0 EMAID) Token gets none at the Charge Point of its StartSession either."
     ),
     sections={"2.2": "13.3.5", "2.2.1": "13.3.5", "2.3.0": "13.3.5"},
     level=Level.SHALL_NOT,
