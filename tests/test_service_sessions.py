@@ -164,3 +164,24 @@ def test_stop_session_refusals(rfid_token) -> None:
     assert first.outcome == "ACCEPTED"
     assert again.response is not None and again.response.result.value == "REJECTED"
     assert cdrs == 1
+
+
+@pytest.mark.rule("start-session.emsp-authorizes-token", "start-session.token-in-session-and-cdr")
+def test_the_charge_point_starts_with_the_token_the_emsp_gave(rfid_token) -> None:
+    """The remote start carries the Token's uid as the OCPP idTag; the Session keeps the idTag
+    the Charge Point started with, and its cdr_token is that same Token."""
+
+    async def main():
+        async with loopback(CFG) as lb:
+            token = Token.model_validate({**rfid_token, "uid": "Tag-0042"})
+            ex = await lb.emsps["TNM"].start_session(token, "LOC-0001", evse_uid="EVSE-ACC-1")
+            await lb.cpo.drain()
+            return ex, lb.cpo.charge_point("CP-ACCEPTS").id_tags, lb.cpo.sessions.sessions
+
+    ex, id_tags, sessions = asyncio.run(main())
+    assert ex.outcome == "ACCEPTED"
+    assert id_tags == ["Tag-0042"]  # as given, case kept
+    [session] = sessions
+    assert session.id_tag == "Tag-0042"
+    assert session.to_json()["cdr_token"]["uid"] == session.id_tag
+    assert "id_tag" not in session.to_json()  # not an OCPI field

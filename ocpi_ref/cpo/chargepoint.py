@@ -34,6 +34,9 @@ class SimulatedChargePoint:
         self.behaviour = behaviour
         self.car = car
         self.remote_starts = 0
+        #: The idTag of each remote start received, oldest first (a Charge Point starts its
+        #: transaction with the Token the eMSP gave, start-session.emsp-authorizes-token).
+        self.id_tags: list[str] = []
 
     @property
     def id(self) -> str:
@@ -43,9 +46,11 @@ class SimulatedChargePoint:
         """The EVSE to start on: the one asked for, or (when it may choose) its first one."""
         return evse if evse is not None else self.charge_point.evses[0]
 
-    async def remote_start(self) -> Answer:
-        """Answer a remote start; a silent Charge Point never returns (the caller times out)."""
+    async def remote_start(self, id_tag: str) -> Answer:
+        """Answer a remote start with *id_tag* (the Token's uid, as OCPP's RemoteStartTransaction
+        carries it); a silent Charge Point never returns (the caller times out)."""
         self.remote_starts += 1
+        self.id_tags.append(id_tag)
         if self.behaviour is Behaviour.SILENT:
             await asyncio.Event().wait()  # never set: only the CPO's deadline ends this
         await asyncio.sleep(0)

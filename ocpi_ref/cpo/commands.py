@@ -287,7 +287,9 @@ class Commands:
         start, cp = decision.start_session, decision.charge_point
         assert start is not None and cp is not None
         sim = self.charge_points[CiString(cp.id)]
-        row = await self._ask(sim.remote_start())
+        # The Charge Point gets the Token the eMSP gave (the OCPP idTag) and starts with it.
+        id_tag = str(start.token.uid)
+        row = await self._ask(sim.remote_start(id_tag))
         result = row.result
         evse = sim.pick_evse(decision.evse)
         car = sim.car_plugs_in()
@@ -299,7 +301,7 @@ class Commands:
         if result is CommandResultType.ACCEPTED:
             if car:
                 connector = start.connector_id or evse.connectors[0]
-                self.sessions.start(start, evse.uid, str(connector), self.clock())
+                self.sessions.start(start, evse.uid, str(connector), self.clock(), id_tag=id_tag)
             else:
                 log.info(
                     "no car plugged in at %s after an accepted start: no Session [%s]",

@@ -38,6 +38,8 @@ class Session:
     status: str = "ACTIVE"
     end_date_time: datetime | None = None
     last_updated: datetime | None = None
+    id_tag: str | None = None
+    """The idTag the Charge Point started with (not an OCPI field, so not in :meth:`to_json`)."""
 
     @property
     def owner(self) -> PartyId:
@@ -139,9 +141,16 @@ class SessionStore:
     _count: int = 0
 
     def start(
-        self, start: StartSession, evse_uid: str, connector_id: str, now: datetime
+        self, start: StartSession, evse_uid: str, connector_id: str, now: datetime, *, id_tag: str | None = None
     ) -> Session:
-        """Create the Session a StartSession led to, once the car is plugged in."""
+        """Create the Session a StartSession led to, once the car is plugged in.
+
+        *id_tag* is what the Charge Point started its transaction with; it must be the Token's
+        uid (``start-session.emsp-authorizes-token``: the eMSP provides the Token the Charge
+        Point uses), and the Session keeps it to show where the Token came from.
+        """
+        if id_tag is not None and CiString(id_tag) != CiString(start.token.uid):
+            raise ValueError(f"the Charge Point started with idTag {id_tag!r}, not the Token's uid")
         self._count += 1
         session = Session(
             country_code=str(self.party.country_code),
@@ -152,6 +161,7 @@ class SessionStore:
             evse_uid=evse_uid,
             connector_id=connector_id,
             token_fields=session_token_fields(start),
+            id_tag=id_tag,
         )
         self._sessions[CiString(session.id)] = session
         return session
