@@ -341,3 +341,26 @@ def test_hub_and_tnm_share_nothing_but_the_app(start_session):
     [resp], cpo, posted = _exchange([("POST", START, json.dumps(body).encode(), HUB)])
     assert _envelope(resp)["data"]["result"] == "ACCEPTED"
     assert [d.partner for d in cpo.deliveries] == ["HUB"] and len(posted) == 1
+
+
+@pytest.mark.rule("type.string")
+@pytest.mark.parametrize(
+    ("name", "escaped"),
+    [("%F0%92%8E%9A", "\\U0001239a"), ("A%E2%80%A8B", "A\\u2028B"), ("Z%E2%80%8BW", "Z\\u200bW")],
+)
+def test_a_2_3_0_command_name_no_ocpi_string_may_hold_is_quoted_escaped(start_session, name, escaped):
+    """Unassigned code points, line and format characters are not printable OCPI text (§16.6):
+    found by the HTTP fuzz test as a 500 once the string type became exact."""
+    body = json.dumps({**start_session, "location_id": 9 * 10**1200}).encode()  # a refusal too
+    [resp], _, _ = _exchange([("POST", f"/ocpi/cpo/2.3.0/commands/{name}", body, TNM)])
+    env = _envelope(resp)
+    assert resp.status_code == 200 and env["data"]["result"] == "NOT_SUPPORTED"
+    assert env["data"]["message"][0]["text"].startswith(escaped + " is not a command")
+
+
+def test_safe_text_keeps_what_an_ocpi_string_may_hold():
+    from ocpi_ref.flow.text import safe_text
+
+    kept = "Zürich 東京 € – a\u00a0b \u200d"  # letters, symbols, a no-break space, a joiner
+    assert safe_text(kept) == kept
+    assert safe_text("a\x00b\ud800c") == "a\\u0000b\\ud800c"

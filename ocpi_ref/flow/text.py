@@ -9,26 +9,29 @@ every reply of the reference CPO with them; the StartSession decision's own Comm
 
 from __future__ import annotations
 
-import re
-
+from ..types import is_printable
 from ..v2_2_1.models import DisplayText
 
 __all__ = ["display_text", "safe_text"]
 
-#: What cannot go into a message as it is: C0 and C1 control characters, DEL (OCPI ``string``
-#: forbids them) and lone surrogates (no UTF-8 encoding exists for them).
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
-
-def _escape(match: re.Match[str]) -> str:
-    return f"\\u{ord(match.group()):04x}"
+def _escaped(ch: str) -> str:
+    if is_printable(ch):
+        return ch
+    code = ord(ch)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def safe_text(text: str) -> str:
-    """*text* with every control character and lone surrogate written as ``\\uXXXX``."""
-    if _UNSAFE.search(text) is None:
+    """*text* with every character an OCPI ``string`` may not hold written as ``\\uXXXX``.
+
+    That is what :data:`ocpi_ref.types.PRINTABLE_CATEGORIES` refuses: controls, line breaks,
+    format characters, private-use and unassigned code points, and lone surrogates (which UTF-8
+    cannot encode at all).
+    """
+    if text.isprintable():  # Python's printable is narrower than OCPI's: nothing to escape
         return text
-    return _UNSAFE.sub(_escape, text)
+    return "".join(map(_escaped, text))
 
 
 def display_text(text: str) -> DisplayText:
