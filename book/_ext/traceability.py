@@ -274,7 +274,7 @@ def setup(app):  # pragma: no cover - exercised by the book build
     from sphinx.util.docutils import SphinxDirective
 
     logger = logging.getLogger(__name__)
-    headers = ("rule", "section", "spec level (and this reference's choice)", "binds", "kind", "tests")
+    headers = ("rule", "section", "level", "binds", "kind", "tests")
 
     def xref(reftype: str, target: str, content: nodes.Node, docname: str, explicit: bool):
         ref = addnodes.pending_xref(
@@ -350,7 +350,7 @@ def setup(app):  # pragma: no cover - exercised by the book build
                     tests = para(nodes.strong(text="none"))
                 level = [para(nodes.Text(r.level))]
                 if r.choice:
-                    choice = folded(summary="this reference's choice")
+                    choice = folded(summary="our choice")
                     choice += para(nodes.Text(r.choice))
                     level.append(choice)
                 row = nodes.row(ids=[f"trace-{r.rule_id.replace('.', '-')}"])
