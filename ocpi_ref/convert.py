@@ -184,6 +184,7 @@ def _up_from_2_1_1(
                     f"name holds the owner given ({owner}) from 2.2 on",
                 )
             )
+    _drop_shadowed(findings, token, "contract_id", "auth_id")
     owner_fields = (("country_code", str(owner.country_code)), ("party_id", str(owner.party_id)))
     return {**doc, "token": _rename(token, {"auth_id": "contract_id"}, owner_fields)}
 
@@ -198,7 +199,9 @@ def _down_to_2_1_1(
     out = dict(doc)
     if "authorization_reference" in out:
         _drop(findings, "/authorization_reference", out.pop("authorization_reference"), "2.1.1")
-    token = _rename(doc["token"], {"contract_id": "auth_id"})
+    token = dict(doc["token"])
+    _drop_shadowed(findings, token, "auth_id", "contract_id")
+    token = _rename(token, {"contract_id": "auth_id"})
     for name in ("country_code", "party_id"):
         _drop(
             findings,
@@ -229,6 +232,25 @@ def _down_to_2_1_1(
             _drop(findings, where, token.pop(name), "2.1.1", " value: a 2.1.1 string is ASCII only")
     out["token"] = token
     return out
+
+
+def _drop_shadowed(findings: list[Finding], token: Doc, name: str, source: str) -> None:
+    """Drop an unknown *name* member that the renamed *source* field would silently overwrite.
+
+    A 2.1.1 Token's ``auth_id`` becomes ``contract_id`` going up (and back going down); an
+    unknown member already named like the result must not win over the real field, nor vanish
+    unlisted.
+    """
+    if name in token:
+        findings.append(
+            Finding(
+                FIELD_DROPPED.id,
+                Severity.WARNING,
+                pointer("token", name),
+                f"dropped {token.pop(name)!r}: an unknown field of this Token, whose name the "
+                f"converted {source} takes",
+            )
+        )
 
 
 def _replace_type(findings: list[Finding], token: Doc, target: str) -> None:

@@ -187,3 +187,19 @@ def test_converting_to_the_same_version_changes_nothing(start_session, start_2_1
         doc = {k: v for k, v in doc.items() if k != "connector_id"}
     done = convert_start_session(doc, source, source)
     assert done.lossless and done.document == doc
+
+
+@pytest.mark.rule("convert.field-dropped")
+def test_an_unknown_member_named_like_the_renamed_field_is_dropped_and_listed():
+    """A 2.1.1 Token's unknown contract_id must not overwrite the one built from auth_id (and a
+    2.2.1 Token's unknown auth_id not the one built from contract_id), nor vanish unlisted."""
+    token = {"uid": "1", "type": "RFID", "auth_id": "A1", "issuer": "I", "valid": True,
+             "whitelist": "ALLOWED", "last_updated": "2026-01-01T00:00:00Z", "contract_id": "EVIL"}
+    up = convert_start_session({"response_url": "https://x.example.com/a", "token": token, "location_id": "L"},
+                               "2.1.1", "2.2.1", owner="NL-TNM")
+    assert up.document["token"]["contract_id"] == "A1"
+    assert [(f.rule, f.pointer) for f in up.losses] == [("convert.field-dropped", "/token/contract_id")]
+    down_token = {**up.document["token"], "auth_id": "EVIL"}
+    down = convert_start_session({**up.document, "token": down_token}, "2.2.1", "2.1.1")
+    assert down.document["token"]["auth_id"] == "A1"
+    assert ("convert.field-dropped", "/token/auth_id") in [(f.rule, f.pointer) for f in down.losses]
