@@ -188,3 +188,14 @@ def test_strict_path_refuses_connector_without_evse(start_session, evse, word):
         StartSession.model_validate_json(json.dumps(start_session))
     assert "start-session.connector-requires-evse" in str(exc.value)
     assert f"evse_uid is {word}" in str(exc.value)
+
+
+@pytest.mark.rule("json.syntax")
+def test_a_byte_order_mark_gets_one_answer_from_the_model_and_the_checker(start_session):
+    """RFC 8259 §8.1 lets a parser ignore a BOM: the checker does (with a warning), so must the model."""
+    from ocpi_ref import check_start_session
+
+    text = json.dumps(start_session)
+    for data in (b"\xef\xbb\xbf" + text.encode(), "\ufeff" + text):
+        assert StartSession.model_validate_json(data) == StartSession.model_validate_json(text)
+        assert check_start_session(data).conforms is True
