@@ -46,6 +46,7 @@ DEFAULT_MAX_DEPTH = 64
 #: Integers with more digits are kept as text and refused (``json.limits``): converting
 #: one costs time quadratic in its length (Python itself stops at 4300 digits).
 MAX_DIGITS = 1000
+_DIGIT_LIMIT = 10**MAX_DIGITS  # the smallest integer with more digits
 #: No field of any model lies this deep, so cutting off deeper values changes no spec verdict.
 _SOUND_DEPTH = 3
 _NO_LIMIT = "this reference refuses it to protect itself; the spec has no limit"
@@ -123,12 +124,19 @@ class Loaded:
 class _Scan:
     """Per-parse state for the json.loads hooks (no global state, thread-safe)."""
 
-    __slots__ = ("dups", "non_finite", "long")
+    __slots__ = ("dups", "non_finite", "long", "overflow")
 
     def __init__(self) -> None:
         self.dups = False
         self.non_finite = False
         self.long = False
+        self.overflow = False
+
+    def number(self, literal: str) -> float:
+        value = float(literal)
+        if math.isinf(value):  # a JSON number beyond the range of a double (1e999999)
+            self.overflow = True
+        return value
 
     def integer(self, digits: str) -> int | LongNumber:
         if len(digits) - digits.startswith("-") > MAX_DIGITS:
@@ -182,6 +190,8 @@ def load(
     out.value, out.usable = data, True
     try:
         _walk(data, "", 0, max_depth, out, check_types=True)
+        if _has_surrogate(data):
+            _walk_surrogates(data, "", out)
         if any(f.rule == LIMITS.id for f in out.findings):
             out.value = _cut(data, 0, max_depth)
     except RecursionError:
@@ -214,7 +224,11 @@ def _parse(text: str, out: Loaded, max_depth: int) -> Loaded:
     scan = _Scan()
     try:
         value = json.loads(
-            text, object_pairs_hook=scan.pairs, parse_constant=scan.constant, parse_int=scan.integer
+            text,
+            object_pairs_hook=scan.pairs,
+            parse_constant=scan.constant,
+            parse_int=scan.integer,
+            parse_float=scan.number,
         )
     except json.JSONDecodeError as exc:
         out.add(SYNTAX.id, "", f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
@@ -223,9 +237,10 @@ def _parse(text: str, out: Loaded, max_depth: int) -> Loaded:
         out.refuse("", "nested too deep for this reference's parser to read", complete=False)
         return out
     out.value, out.usable = value, True
-    if scan.dups or scan.non_finite or scan.long or _may_be_deep(text, max_depth):
+    if scan.dups or scan.non_finite or scan.long or scan.overflow or _may_be_deep(text, max_depth):
         _walk(value, "", 0, max_depth, out, check_types=False)
-    if any(c in text for c in _SURROGATE_ESCAPES) and _has_surrogate(value):
+    # Escaped (\ud800) or, in a str, raw: the same lone surrogate, the same finding.
+    if (any(c in text for c in _SURROGATE_ESCAPES) or not _encodable(text)) and _has_surrogate(value):
         _walk_surrogates(value, "", out)
     return out
 
@@ -239,20 +254,34 @@ def _may_be_deep(text: str, max_depth: int) -> bool:
     return text.count("[") + text.count("{") > max_depth
 
 
+def _encodable(text: str) -> bool:
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _has_surrogate(value: Any) -> bool:
     try:
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
+        json.dumps(value, ensure_ascii=False, default=str).encode("utf-8")
     except UnicodeEncodeError:
+        return True
+    except (TypeError, ValueError):  # not JSON at all (reported by the walk): look closer
         return True
     return False
 
 
 def _walk_surrogates(value: Any, where: str, out: Loaded) -> None:
+    if isinstance(value, dict):
+        for key in value:
+            if isinstance(key, str) and not _encodable(key):
+                out.add(SYNTAX.id, where, "a member name with a lone surrogate (\\uD800-\\uDFFF) is not Unicode")
     for path, item in _items(value, where):
         if isinstance(item, str):
-            try:
-                item.encode("utf-8")
-            except UnicodeEncodeError:
+            if not _encodable(item):
                 out.add(SYNTAX.id, path, "text with a lone surrogate (\\uD800-\\uDFFF) is not Unicode")
         elif isinstance(item, (dict, list)):
             _walk_surrogates(item, path, out)
@@ -301,6 +330,12 @@ def _walk(value: Any, where: str, depth: int, max_depth: int, out: Loaded, *, ch
         out.add(SYNTAX.id, where, f"{value.literal} is not a JSON number")
     elif check_types and not _is_json_scalar(value):
         out.add(JSON_TYPE.id, where, f"a {type(value).__name__} is not a JSON value")
+    elif check_types and type(value) is int and abs(value) >= _DIGIT_LIMIT:  # as its text would be
+        out.refuse(where, f"a number of more than {MAX_DIGITS} digits, over the limit of {MAX_DIGITS}")
+    elif isinstance(value, float) and math.isinf(value):
+        # 1e999999 is JSON, but no double holds it: Python reads it as infinity and would write
+        # it back as null. RFC 8259 §6 lets an implementation limit the range of numbers.
+        out.refuse(where, "a number beyond the range of a double (read as infinity, it would be written back as null)")
     elif check_types and isinstance(value, float) and not math.isfinite(value):
         out.add(SYNTAX.id, where, f"{value!r} is not a JSON number")
 

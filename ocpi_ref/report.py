@@ -112,7 +112,10 @@ class Report(NamedTuple):
         }
 
     def to_json(self, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+        """The report as JSON text; a lone surrogate (in a pointer or message) as a ``\\uXXXX`` escape,
+        so the text can always be written as UTF-8."""
+        text = json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+        return text if _encodable(text) else json.dumps(self.to_dict(), indent=indent, ensure_ascii=True)
 
     @property
     def verdict(self) -> str:
@@ -128,9 +131,10 @@ class Report(NamedTuple):
         return text
 
     def line(self, finding: Finding) -> str:
-        """One finding as text, ``refused`` in place of ``error`` for a refusal."""
+        """One finding as text, ``refused`` in place of ``error`` for a refusal; a lone
+        surrogate in its pointer or message is written as ``\\uXXXX``, so the line can be printed."""
         where = finding.pointer or "(document)"
-        return f"{where}: {self.severity_label(finding)}: {finding.message} [{finding.rule}]"
+        return _printable(f"{where}: {self.severity_label(finding)}: {finding.message} [{finding.rule}]")
 
     def __str__(self) -> str:
         head = f"OCPI {self.version} StartSession: {self.verdict}"
@@ -202,3 +206,16 @@ def _counts(labels: Iterable[str]) -> str:
         for label in ("error", "refused", "warning", "info")
         if (n := tally.get(label))
     )
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _printable(text: str) -> str:
+    """*text* with each lone surrogate, which no encoding can write, as a ``\\uXXXX`` escape."""
+    return text if _encodable(text) else text.encode("utf-8", "backslashreplace").decode("utf-8")

@@ -190,3 +190,25 @@ def test_top_level_help_names_every_version_the_cpo_serves():
     assert "2.1.1, 2.2, 2.2.1" in out
     assert "OCPI 2.2.1 commands, tokens, sessions, cdrs" not in out
     assert "one line per finding" in run("check", "--help").stdout.decode()
+
+
+@pytest.mark.rule("json.syntax")
+def test_a_lone_surrogate_in_a_pointer_or_message_is_printed_escaped(tmp_path, start_session):
+    """Found by fuzzing: printing such a report raised UnicodeEncodeError. Now every form escapes it."""
+    text = json.dumps(start_session)[:-1] + ', "\\ud800x": "\\udfff"}'
+    path = tmp_path / "surrogate.json"
+    path.write_text(text)
+    for extra in ((), ("--format", "json")):
+        done = run("check", str(path), *extra)
+        assert done.returncode == 1 and not done.stderr, done.stderr
+        assert b"\\ud800" in done.stdout
+    json.loads(run("check", str(path), "--format", "json").stdout)  # valid JSON, UTF-8
+
+
+def test_a_terminal_that_cannot_show_a_character_gets_an_escape(tmp_path, start_session):
+    path = tmp_path / "zurich.json"
+    token = {**start_session["token"], "issuer": "Stadtwerke Zürich"}  # string(64): any printable text
+    path.write_text(json.dumps({**start_session, "token": token}, ensure_ascii=False))
+    done = subprocess.run([sys.executable, "-m", "ocpi_ref", "check", str(path), "--sender", "DE-TNM"],
+                          capture_output=True, timeout=60, env={"PYTHONIOENCODING": "ascii", "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0 and not done.stderr, done.stderr

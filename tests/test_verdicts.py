@@ -206,3 +206,25 @@ def test_check_exit_code_follows_conforms_and_shows_the_refusal(start_session):
     assert unknown.returncode == 3
     out = json.loads(unknown.stdout)
     assert out["conforms"] is None and out["accepted"] is False
+
+
+def test_numbers_past_a_double_and_lone_surrogates_get_one_verdict_in_every_form():
+    """Found by fuzzing: 1e999999 as text conformed and parsed did not; a lone surrogate in an
+    unknown member or a 2.3.0 OpenEnum value was an error as text and conformed parsed."""
+    import json as _json
+
+    from ocpi_ref import check_start_session
+
+    base = {"response_url": "https://x.example.com/a", "location_id": "L",
+            "token": {"country_code": "DE", "party_id": "TNM", "uid": "1", "type": "RFID", "contract_id": "C",
+                      "issuer": "I", "valid": True, "whitelist": "ALLOWED", "last_updated": "2026-01-01T00:00:00Z"}}
+    huge_text = _json.dumps(base)[:-1] + ', "x": 1e999999}'
+    for data in (huge_text, huge_text.encode(), _json.loads(huge_text)):
+        report = check_start_session(data)
+        assert (report.conforms, report.accepted) == (True, False)  # legal JSON, a limit of ours
+        assert "json.limits" in report.rules
+    odd = {**base, "x": "\ud800", "token": {**base["token"], "type": "X\udfff"}}
+    for data in (_json.dumps(odd).encode(), _json.dumps(odd, ensure_ascii=False), odd):
+        report = check_start_session(data, version="2.3.0")
+        assert report.conforms is False and "json.syntax" in report.rules
+        report.to_json().encode("utf-8")
