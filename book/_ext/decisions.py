@@ -50,10 +50,14 @@ def _rows(which: str) -> tuple[list[str], list[list[str]]]:
     raise ValueError(f"unknown table {which!r}: cpo, results, demo or versions-module")
 
 
+#: Column widths (percent) per table: the rule ids get room to break only after a hyphen.
+_WIDTHS = {"cpo": "32 7 10 16 35", "results": "34 20 18 28", "demo": "14 18 32 36", "versions-module": "20 80"}
+
+
 def list_table(which: str) -> str:
     """The table as reStructuredText ``list-table`` source."""
     head, rows = _rows(which)
-    lines = [".. list-table::", "   :header-rows: 1", "   :class: choices", ""]
+    lines = [".. list-table::", "   :header-rows: 1", "   :class: choices", f"   :widths: {_WIDTHS[which]}", ""]
     for row in [head, *rows]:
         lines.append(f"   * - {row[0]}")
         lines += [f"     - {cell}" for cell in row[1:]]
