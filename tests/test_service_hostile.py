@@ -364,3 +364,13 @@ def test_safe_text_keeps_what_an_ocpi_string_may_hold():
     kept = "Zürich 東京 € – a\u00a0b \u200d"  # letters, symbols, a no-break space, a joiner
     assert safe_text(kept) == kept
     assert safe_text("a\x00b\ud800c") == "a\\u0000b\\ud800c"
+
+
+@pytest.mark.rule("json.syntax")
+@pytest.mark.parametrize("path", [START, STOP, "/ocpi/cpo/2.2.1/commands/UNLOCK_CONNECTOR"])
+def test_a_byte_order_mark_is_ignored_not_answered_with_400(start_session, path):
+    """The BOM is a json.syntax *warning*: the body is JSON, so it gets an OCPI answer (found in review:
+    every commands endpoint answered HTTP 400 with no message)."""
+    body = b"\xef\xbb\xbf" + json.dumps({**start_session, "location_id": "LOC-9999"}).encode()
+    [resp], _, _ = _exchange([("POST", path, body, TNM)])
+    assert resp.status_code == 200 and _envelope(resp)["status_code"] in (1000, 2001, 2003)

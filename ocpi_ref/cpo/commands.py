@@ -32,7 +32,6 @@ from ..flow.window import AuthorizationWindow
 from ..jsondoc import json_type_name, load
 from ..party import PartyId
 from ..rules.commands import ACCEPTED_WITHOUT_CAR
-from ..rules.json import SYNTAX
 from ..rules.types import JSON_TYPE, OPEN_ENUM
 from ..specs import spec
 from ..types import CiString
@@ -147,8 +146,8 @@ class Commands:
     def _not_supported(self, body: bytes, row: Choice, message: str, version: str) -> Reply:
         """NOT_SUPPORTED in an envelope for a well-formed body; HTTP 400 when it is not JSON."""
         loaded = load(body)
-        if SYNTAX.id in {f.rule for f in loaded.findings}:
-            return not_json(loaded.findings)
+        if (refused := not_json(loaded.findings)) is not None:
+            return refused
         return self._answer(CommandResponseType.NOT_SUPPORTED, row.status_code, message, row.rule, version=version)
 
     def _unknown_command(self, command: str, body: bytes, version: str) -> Reply:
@@ -212,8 +211,8 @@ class Commands:
             response_url_allowed=self.url_allowed(caller.partner),
             version=version,
         )
-        if decision.report is not None and SYNTAX.id in decision.report.rules:
-            return not_json(decision.report.findings)
+        if decision.report is not None and (refused := not_json(decision.report.findings)) is not None:
+            return refused
         after = None
         if decision.accepted:
             if version != DEFAULT_VERSION:
@@ -317,8 +316,8 @@ class Commands:
         """Answer a STOP_SESSION; after ACCEPTED, stop the session and write its CDR."""
         deadline = self.deliverer.deadline()
         loaded = load(body)
-        if SYNTAX.id in {f.rule for f in loaded.findings}:
-            return not_json(loaded.findings)
+        if (refused := not_json(loaded.findings)) is not None:
+            return refused
         if not loaded.usable:
             return self._row(STOP_INVALID, finding_text(loaded.findings), version)
         if not isinstance(loaded.value, Mapping):

@@ -177,16 +177,23 @@ def display(text: str) -> list[DisplayText]:
     return [display_text(text)]
 
 
-def not_json(findings: Iterable[Finding]) -> Reply:
-    """HTTP 400 with status 2001 and the syntax errors (``json.syntax``)."""
-    return NOT_JSON.reply(finding_text(f for f in findings if f.severity is Severity.ERROR))
+def not_json(findings: Iterable[Finding]) -> Reply | None:
+    """HTTP 400 with status 2001 when a ``json.syntax`` *error* is among *findings*, else None.
+
+    Only an error: the same rule also warns of a byte order mark, which is ignored (RFC 8259
+    §8.1) and leaves a body that is JSON.
+    """
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if not any(f.rule == SYNTAX.id for f in errors):
+        return None
+    return NOT_JSON.reply(finding_text(errors))
 
 
 def json_object(body: bytes, what: str) -> dict[str, Any] | Reply:
     """*body* parsed as one JSON object, or the Reply refusing it (400 when it is not JSON)."""
     loaded = load(body)
-    if SYNTAX.id in {f.rule for f in loaded.findings}:
-        return not_json(loaded.findings)
+    if (refused := not_json(loaded.findings)) is not None:
+        return refused
     errors = [f for f in loaded.findings if f.severity is Severity.ERROR]
     if errors or not loaded.usable:
         return Reply(200, INVALID, message=finding_text(errors))
