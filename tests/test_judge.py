@@ -98,3 +98,36 @@ def test_cpo_judge_serves_the_report_and_prints_it_at_shutdown():
         proc.terminate()
         out = proc.communicate(timeout=10)[0]
     assert "(unknown credentials): 1 requests, 1 findings" in out
+
+
+@pytest.mark.rule("commands.body-size-limit")
+def test_judging_reads_no_more_of_a_body_than_the_cpo_would():
+    """Found in review: the judge buffered a whole body before the CPO could refuse it."""
+    judge = Judge(demo_config(max_body_bytes=1024))
+    received: list[int] = []
+
+    async def run() -> int:
+        chunks = [b"{" + b" " * 1023] + [b" " * 1024] * 50 + [b"}"]
+        it = iter(chunks)
+
+        async def receive():
+            chunk = next(it)
+            received.append(len(chunk))
+            return {"type": "http.request", "body": chunk, "more_body": chunk != b"}"}
+
+        status = []
+
+        async def send(message):
+            if message["type"] == "http.response.start":
+                status.append(message["status"])
+
+        scope = {"type": "http", "method": "POST", "path": "/ocpi/cpo/2.2.1/commands/START_SESSION",
+                 "raw_path": b"/ocpi/cpo/2.2.1/commands/START_SESSION", "query_string": b"",
+                 "headers": [(b"authorization", header(TNM_TOKEN, "base64").encode())],
+                 "http_version": "1.1", "scheme": "http", "server": ("t", 80), "client": ("c", 1), "root_path": ""}
+        await judge(scope, receive, send)
+        await judge.aclose()
+        return status[0]
+
+    assert asyncio.run(run()) == 413
+    assert sum(received) <= 1024 + 1024  # one chunk past the limit at most, not the 52 KB sent

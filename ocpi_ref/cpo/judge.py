@@ -98,12 +98,16 @@ class Judge:
             await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/json")]})
             await send({"type": "http.response.body", "body": body})
             return
-        chunks, more = [], True
-        while more:
+        # Read no more than the CPO would (one byte past its limit is enough for it to answer 413),
+        # so judging does not buffer a body the CPO itself refuses to hold.
+        chunks, more, size, limit = [], True, 0, self.config.max_body_bytes
+        while more and size <= limit:
             message = await receive()
             chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
             more = message.get("more_body", False)
         body = b"".join(chunks)
+        too_large = size > limit
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         match = _PATH.match(scope["path"])
         version, command = (match.group(1), match.group(2)) if match else (None, None)
@@ -115,7 +119,8 @@ class Judge:
             self._add(name, "commands.credentials-required", "error", "a request without known credentials (answered 401)", exchange)
         elif encoding_problem:
             self._add(name, "commands.authorization-encoding", "error", encoding_problem, exchange)
-        if partner is not None and not encoding_problem and command in ("START_SESSION", "STOP_SESSION") and version in VERSIONS:
+        if (partner is not None and not encoding_problem and not too_large
+                and command in ("START_SESSION", "STOP_SESSION") and version in VERSIONS):
             self._command(partner, version, command, body, exchange)
         replayed = False
 
