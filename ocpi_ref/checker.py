@@ -55,7 +55,7 @@ from .specs import spec
 from .types import FAST_PATH_PATTERNS
 from .versions import DEFAULT_VERSION, VersionSpec
 
-__all__ = ["check_start_session", "check_start_session_model", "suspect_values", "unknown_fields"]
+__all__ = ["check_start_session", "check_start_session_model", "internal_error", "suspect_values", "unknown_fields"]
 
 _NO_CONTEXT = Context()
 
@@ -226,13 +226,13 @@ def _run(
         )
     try:
         return _check(plan, data, ctx, max_bytes, max_depth)
-    except (RecursionError, MemoryError) as exc:
-        return [_internal(exc)], None, False
     except Exception as exc:  # noqa: BLE001 - the checker promises to answer, whatever happens
-        return [_internal(exc)], None, False
+        return [internal_error(exc)], None, False
 
 
-def _internal(exc: BaseException) -> Finding:
+def internal_error(exc: BaseException) -> Finding:
+    """The finding of a checker that could not finish; its report is incomplete (``complete``
+    False), so its conformance is unknown rather than claimed."""
     return Finding(
         INTERNAL_ERROR.id,
         Severity.ERROR,

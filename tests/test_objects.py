@@ -145,3 +145,18 @@ def test_cli_check_object(tmp_path, capsys):
     assert main(["check", str(body), "--object", "command-result", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["conforms"] is True
     assert main(["check", str(body), "--object", "token", "--sender", "DE-TNM"]) == 2
+
+
+@pytest.mark.rule("checker.internal-error")
+def test_an_object_checker_that_fails_claims_no_conformance(monkeypatch):
+    """Found in review: a failed object check said ``conforms`` True (its finding is a policy
+    error and the report was marked complete); it must say unknown, as the StartSession checker does."""
+    from ocpi_ref.objects import check as object_check
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(object_check, "_envelope", boom)
+    report = object_check.check_envelope(b'{"status_code": 1000, "timestamp": "2026-01-01T00:00:00Z"}')
+    assert [f.rule for f in report.findings] == ["checker.internal-error"]
+    assert report.conforms is None and report.accepted is False

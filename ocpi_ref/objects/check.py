@@ -23,18 +23,18 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..checker import check_start_session, open_enum_values, unknown_fields
+from ..checker import check_start_session, internal_error
+from ..members import open_enum_values, unknown_fields
 from ..errors import findings_from_error
 from ..findings import Finding, Severity, pointer
 from ..report import Report
 from ..jsondoc import json_type_name, load
-from ..rules.checker import INTERNAL_ERROR
 from ..rules.commands import RESULT_BARE_BODY, V211_RESPONSE_EITHER_SHAPE
 from ..rules.objects import COMMANDS_ENDPOINT, ENVELOPE_DATA
 from ..rules.types import JSON_TYPE, REQUIRED
 from ..specs import spec
 from ..versions import DEFAULT_VERSION, version_key
-from .models import Endpoint211, Version, VersionDetails, VersionDetails211
+from .models import Version, VersionDetails, VersionDetails211
 
 __all__ = [
     "OBJECTS",
@@ -80,7 +80,7 @@ def _guarded(version: str, run: Callable[[], list[Finding]]) -> Report:
     try:
         return Report(version, tuple(run()))
     except Exception as exc:  # noqa: BLE001 - a checker answers, whatever the input
-        return Report(version, (_error(INTERNAL_ERROR.id, "", f"the checker could not finish ({type(exc).__name__}); this is a bug in ocpi-ref"),))
+        return Report(version, (internal_error(exc),), False)
 
 
 def _loaded(data: Any) -> tuple[Any, list[Finding], bool]:
