@@ -13,7 +13,7 @@ from . import json as _json  # noqa: F401 - defines the json.* rules
 from . import objects as _objects  # noqa: F401 - defines object.*
 from . import start_session as _start_session  # noqa: F401 - defines start-session.*
 from . import types as _types  # noqa: F401 - defines type.* and field.*
-from .model import Kind, Level, Party, Rule
+from .model import OBLIGATIONS, Basis, Kind, Level, Party, Rule
 from .registry import RULES, get_rule
 
-__all__ = ["RULES", "Kind", "Level", "Party", "Rule", "get_rule"]
+__all__ = ["OBLIGATIONS", "RULES", "Basis", "Kind", "Level", "Party", "Rule", "get_rule"]

@@ -13,7 +13,7 @@ from enum import Enum
 
 from ..versions import DEFAULT_VERSION, VERSIONS, edition2_section
 
-__all__ = ["Kind", "Level", "Party", "Rule", "VersionText"]
+__all__ = ["Basis", "Kind", "Level", "Party", "Rule", "VersionText", "OBLIGATIONS"]
 
 
 class Level(str, Enum):
@@ -43,6 +43,38 @@ class Level(str, Enum):
         return self is not Level.POLICY
 
 
+class Basis(str, Enum):
+    """On what a rule, and so every verdict it gives, rests: one vocabulary for every output.
+
+    Only ``SENTENCE`` and ``DEFINITION`` are the spec's own text; a finding of any other basis
+    never makes a document non-conforming and never makes the conformance suite FAIL a system.
+    """
+
+    SENTENCE = "spec sentence"
+    """A normative sentence of the spec; the record keeps its keyword as written."""
+    DEFINITION = "spec definition"
+    """A field table, a type, an enum or a status code's meaning, stated without a keyword."""
+    EXAMPLE = "spec example"
+    """Behaviour the spec shows only in an example or a sequence diagram."""
+    READING = "our reading"
+    """This reference's interpretation of text that is unclear or truncated (reasoning in ``choice``)."""
+    CHOICE = "our choice"
+    """This reference's decision where the spec is silent."""
+    DEVIATION = "deviation"
+    """A deliberate departure from a spec sentence, with its reason in ``choice``."""
+
+    @property
+    def is_spec(self) -> bool:
+        """Whether the spec's own text decides (a sentence or a definition)."""
+        return self in (Basis.SENTENCE, Basis.DEFINITION)
+
+
+OBLIGATIONS = frozenset({Level.MUST, Level.MUST_NOT, Level.SHALL, Level.SHALL_NOT})
+"""Levels that oblige the party a sentence addresses; only these can make the suite FAIL it."""
+
+_BASIS_OF_LEVEL = {Level.DEFINED: Basis.DEFINITION, Level.EXAMPLE: Basis.EXAMPLE, Level.POLICY: Basis.CHOICE}
+
+
 @dataclass(frozen=True)
 class VersionText:
     """What one version's text says where it differs from the record's defaults."""
@@ -51,6 +83,8 @@ class VersionText:
     statement: str | None = None
     quote: str | None = None
     choice: str | None = None
+    basis: Basis | None = None
+    keyword: str | None = None
 
 
 class Party(str, Enum):
@@ -95,6 +129,10 @@ class Rule:
     """This reference's own decision where it goes beyond the spec's statement, or None."""
     per_version: dict[str, VersionText] = field(default_factory=dict)
     """The versions whose text says something else, with their level, statement, quote or choice."""
+    basis: Basis | None = None
+    """On what the rule rests; None means the basis its level implies (see :meth:`basis_in`)."""
+    keyword: str | None = None
+    """The spec's requirement word exactly as the quote writes it ("SHALL", "should", "advised")."""
 
     def _in(self, version: str | None, name: str):
         override = self.per_version.get(version or "")
@@ -113,6 +151,28 @@ class Rule:
 
     def choice_in(self, version: str | None = None) -> str | None:
         return self._in(version, "choice")
+
+    def keyword_in(self, version: str | None = None) -> str | None:
+        """The requirement word as *version*'s quote writes it, or None when it has none."""
+        return self._in(version, "keyword")
+
+    def basis_in(self, version: str | None = None) -> Basis:
+        """On what the rule rests in *version*: the record's basis, else the one its level implies."""
+        basis = self._in(version, "basis")
+        if basis is not None:
+            return basis
+        return _BASIS_OF_LEVEL.get(self.level_in(version), Basis.SENTENCE)
+
+    def obliges(self, party: Party, version: str | None = None) -> bool:
+        """Whether a spec sentence with MUST/SHALL (NOT) addresses *party* in *version*.
+
+        Only such a rule can make the conformance suite or the judge FAIL that party.
+        """
+        return (
+            self.basis_in(version) is Basis.SENTENCE
+            and self.level_in(version) in OBLIGATIONS
+            and party in self.binds
+        )
 
     @property
     def versions(self) -> tuple[str, ...]:
