@@ -220,7 +220,7 @@ def test_after_15_minutes_the_whitelist_decides(rfid_token, window_and_clock, wh
     assert window.decide(token, "CP-1").realtime is expected
 
 
-@pytest.mark.rule("start-session.ocpp-rfid-15-minutes")
+@pytest.mark.rule("commands.ocpp-other-token-no-realtime-auth")
 def test_other_tokens_follow_commands_13_1_only_rfid_past_15_minutes(rfid_token, window_and_clock):
     """§13.1 allows a real-time authorization of a StartSession's Token only for RFID past 15
     minutes, so an OTHER Token at the Charge Point of its StartSession gets none, then or later."""
@@ -230,7 +230,7 @@ def test_other_tokens_follow_commands_13_1_only_rfid_past_15_minutes(rfid_token,
     clock.now += timedelta(minutes=16)
     decision = window.decide(token, "CP-1")
     assert decision.realtime is RealtimeAuth.NOT_ALLOWED and "§13.1" in decision.reason
-    assert decision.rule == "start-session.ocpp-rfid-15-minutes"
+    assert decision.rule == "commands.ocpp-other-token-no-realtime-auth"
     assert window.decide(token, "CP-2").realtime is RealtimeAuth.REQUIRED
 
 

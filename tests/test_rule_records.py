@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from ocpi_ref import RULES, Level
+from ocpi_ref import RULES, Kind, Level, Party, Rule
+from ocpi_ref.rules import Basis
+from ocpi_ref.rules.model import KEYWORD_LEVELS
 from ocpi_ref.versions import VERSIONS
 
 from spec_sources import SPEC_SRC
@@ -117,7 +119,7 @@ def test_fresh_request_ids_are_a_choice():
 @pytest.mark.rule("start-session.evse-optional")
 def test_not_supported_without_evse_is_a_choice():
     rule = RULES["start-session.evse-optional"]
-    assert rule.level is Level.MAY
+    assert rule.level is Level.DEFINED and rule.keyword == "optional"
     assert "NOT_SUPPORTED" in rule.choice and "support the request" not in rule.statement
 
 
@@ -192,3 +194,113 @@ def test_levels_are_known_for_every_version_a_rule_has():
         for version in VERSIONS:
             if rule.applies_to(version):
                 assert isinstance(rule.level_in(version), Level)
+
+
+# ---- the keyword as written, the level it states, the basis and its reasoning -------------
+
+RFC_LEVELS = {Level.MUST, Level.MUST_NOT, Level.SHALL, Level.SHALL_NOT, Level.SHOULD, Level.SHOULD_NOT, Level.MAY}
+
+
+def keyword_problems(rule, version: str) -> list[str]:
+    """What is wrong with *rule*'s keyword, level and basis in *version* (empty when nothing)."""
+    level, keyword, quote = rule.level_in(version), rule.keyword_in(version), rule.quote_in(version)
+    basis, choice = rule.basis_in(version), rule.choice_in(version)
+    out = []
+    if keyword is not None:
+        if not quote:
+            out.append(f"keyword {keyword!r} without a quote to find it in")
+        elif not re.search(rf"(?<![A-Za-z']){re.escape(keyword)}(?![A-Za-z])", quote):
+            out.append(f"keyword {keyword!r} is not a word of the quote {quote!r}")
+        stated = KEYWORD_LEVELS.get(keyword)
+        if stated is not None and stated is not level:
+            out.append(f"keyword {keyword!r} states {stated.value}, the level says {level.value}")
+        if stated is None and level in RFC_LEVELS:
+            out.append(f"{keyword!r} is not an RFC 2119 keyword, yet the level is {level.value}")
+    elif level in RFC_LEVELS or level is Level.PLAIN:
+        out.append(f"level {level.value} without the keyword its quote writes")
+    if basis in (Basis.READING, Basis.CHOICE, Basis.DEVIATION) and not choice:
+        out.append(f"basis {basis.value} without its reasoning in choice")
+    if level is Level.POLICY and basis.is_spec:
+        out.append(f"level policy, yet basis {basis.value}")
+    return out
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULES))
+def test_keyword_level_and_basis_agree_with_the_quote(rule_id):
+    rule = RULES[rule_id]
+    problems = [f"{v}: {p}" for v in rule.versions for p in keyword_problems(rule, v)]
+    assert not problems, f"{rule_id}: " + "; ".join(problems)
+
+
+def test_the_keyword_check_fails_on_each_kind_of_mistake():
+    base = dict(id="x.y", title="t", statement="s" * 41, sections={"2.2.1": "5"}, binds=(Party.CPO,), kind=Kind.BEHAVIOUR)
+    advised = Rule(**base, level=Level.SHOULD, quote="It is advised to make this URL unique", keyword="advised")
+    shall_for_must = Rule(**base, level=Level.SHALL_NOT, quote="a HTTP error MUST NOT be returned", keyword="MUST NOT")
+    absent = Rule(**base, level=Level.SHALL, quote="the data SHOULD contain", keyword="SHALL")
+    reading = Rule(**base, level=Level.SHALL_NOT, quote="SHALL NOT do", keyword="SHALL NOT", basis=Basis.READING)
+    no_keyword = Rule(**base, level=Level.SHALL, quote="SHALL be authorized")
+    for rule in (advised, shall_for_must, absent, reading, no_keyword):
+        assert keyword_problems(rule, "2.2.1"), rule
+    fine = Rule(**base, level=Level.MUST_NOT, quote="a HTTP error MUST NOT be returned", keyword="MUST NOT")
+    assert keyword_problems(fine, "2.2.1") == []
+
+
+@pytest.mark.rule("start-session.own-tokens-only")
+def test_own_tokens_only_binds_the_emsp_alone():
+    rule = RULES["start-session.own-tokens-only"]
+    assert rule.binds == (Party.EMSP,) and rule.obliges(Party.EMSP, "2.2.1")
+    assert not rule.obliges(Party.CPO, "2.2.1")
+
+
+@pytest.mark.rule("start-session.ocpp-app-token-no-realtime-auth")
+def test_the_truncated_app_token_sentence_is_a_reading():
+    rule = RULES["start-session.ocpp-app-token-no-realtime-auth"]
+    assert rule.quote.endswith("for this .") and rule.keyword == "SHALL NOT"
+    assert rule.basis_in("2.2.1") is Basis.READING and "cut short" in rule.choice
+    assert not rule.obliges(Party.CPO, "2.2.1")
+
+
+@pytest.mark.rule("commands.ocpp-other-token-no-realtime-auth")
+def test_other_and_emaid_tokens_have_their_own_reading():
+    rule = RULES["commands.ocpp-other-token-no-realtime-auth"]
+    assert rule.basis_in("2.3.0") is Basis.READING and "EMAID" in rule.choice and "tension" in rule.choice
+    assert "OTHER" not in RULES["start-session.ocpp-rfid-15-minutes"].statement
+
+
+@pytest.mark.rule("commands.credentials-required", "json.syntax", "object.invalid-object-2001")
+def test_sentences_that_say_what_is_returned_bind_the_receiver():
+    for rule_id in ("commands.credentials-required", "json.syntax", "object.invalid-object-2001"):
+        rule = RULES[rule_id]
+        assert Party.SENDER not in rule.binds and Party.CPO in rule.binds, rule_id
+    assert RULES["object.invalid-object-2001"].keyword == "MUST NOT"
+    assert RULES["object.invalid-object-2001"].level is Level.MUST_NOT
+    assert RULES["commands.credentials-required"].basis_in("2.1.1") is Basis.CHOICE
+    assert not RULES["commands.credentials-required"].obliges(Party.CPO, "2.1.1")
+    assert RULES["commands.credentials-required"].obliges(Party.CPO, "2.2.1")
+
+
+@pytest.mark.rule("start-session.connector-requires-evse", "start-session.connector-required-by-evse")
+def test_lowercase_required_is_levelled_alike():
+    levels = {RULES[r].level for r in ("start-session.connector-requires-evse", "start-session.connector-required-by-evse")}
+    assert levels == {Level.DEFINED}
+
+
+@pytest.mark.rule("object.invalid-object-2001")
+def test_the_authenticated_party_condition_is_only_edition_2():
+    rule = RULES["object.invalid-object-2001"]
+    assert "authenticated" not in rule.statement and "edition 2" in rule.notes[0]
+
+
+@pytest.mark.rule("commands.body-size-limit", "commands.from-headers-match-credentials", "commands.backlog-limit")
+def test_http_refusals_say_whether_they_deviate():
+    assert RULES["commands.body-size-limit"].basis_in("2.2.1") is Basis.DEVIATION
+    assert RULES["commands.from-headers-match-credentials"].basis_in("2.2.1") is Basis.DEVIATION
+    backlog = RULES["commands.backlog-limit"]
+    assert backlog.basis_in("2.2.1") is Basis.CHOICE and "429" not in backlog.title
+
+
+def test_basis_text_names_keyword_and_party():
+    assert RULES["start-session.own-tokens-only"].basis_text("2.2.1") == "spec sentence, SHALL, eMSP"
+    assert RULES["commands.body-size-limit"].basis_text("2.2.1") == "deviation"
+    assert RULES["type.enum"].basis_text("2.2.1") == "spec definition"
+    assert RULES["commands.unique-response-url"].basis_text("2.2.1") == "spec sentence, advised, eMSP"

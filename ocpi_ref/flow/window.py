@@ -17,7 +17,7 @@ and the rule behind it:
   StartSession: none either. The clause's OCPP paragraph names only the types above, but the
   flow text (Commands §13.1) allows the CPO a real-time authorization of a StartSession's
   Token only "for an RFID Token" whose StartSession is more than 15 minutes old; this
-  reference reads the two together;
+  reference reads the two together (``commands.ocpp-other-token-no-realtime-auth``);
 * every other case (no StartSession for this Token at this Charge Point): the Token's
   whitelist decides: ALWAYS never, ALLOWED optional, ALLOWED_OFFLINE and NEVER real-time
   (OCPI 2.2.1 §12.4.5).
@@ -39,6 +39,7 @@ from datetime import datetime, timedelta, timezone
 from enum import Enum
 from typing import Any
 
+from ..rules.commands import OTHER_TOKEN_NO_REALTIME_AUTH
 from ..rules.start_session import APP_TOKEN_NO_REALTIME_AUTH, RFID_15_MINUTES
 from ..v2_2_1.enums import TokenType, WhitelistType
 from ..v2_2_1.models import Token
@@ -132,7 +133,7 @@ class AuthorizationWindow:
                 return AuthDecision(
                     RealtimeAuth.NOT_ALLOWED,
                     f"{token.type.value} Token at {why}",
-                    APP_TOKEN_NO_REALTIME_AUTH.id if app else RFID_15_MINUTES.id,
+                    APP_TOKEN_NO_REALTIME_AUTH.id if app else OTHER_TOKEN_NO_REALTIME_AUTH.id,
                 )
         elif (received := self._started.get(key)) is not None:
             elapsed = self.clock() - received

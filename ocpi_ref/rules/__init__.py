@@ -2,7 +2,7 @@
 
 Where a rule lives follows from its id: ``json.*`` in :mod:`.json`, ``type.*`` and
 ``field.*`` in :mod:`.types`, ``start-session.*`` in :mod:`.start_session`,
-``commands.*`` in :mod:`.commands`, ``convert.*`` in :mod:`.convert`, ``object.*`` in
+``commands.*`` in :mod:`.commands` (the transport ones in :mod:`.transport`), ``convert.*`` in :mod:`.convert`, ``object.*`` in
 :mod:`.objects`.
 """
 

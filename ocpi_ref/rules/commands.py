@@ -6,8 +6,18 @@ them. Each record lists its section in every version that has the rule (2.2 and 
 Transport and format, §5 Status codes, §13 Commands; 2.1.1: §3, §4 and §13).
 """
 
-from .model import Kind, Level, Party, VersionText
+from .model import Basis, Kind, Level, Party, VersionText
 from .registry import define
+from .transport import (  # noqa: F401 - re-exported: every commands.* record is named here
+    CREDENTIALS_REQUIRED,
+    FROM_HEADERS_MATCH_CREDENTIALS,
+    REQUEST_IDS_ECHOED,
+    RESPONSE_ENVELOPE,
+    BODY_SIZE_LIMIT,
+    AUTHORIZATION_ENCODING,
+    BACKLOG_LIMIT,
+    BODY_READ_TIMEOUT,
+)
 
 RESPONSE_URL_ALLOWED = define(
     id="commands.response-url-allowed",
@@ -140,6 +150,13 @@ NO_RETRY = define(
     level=Level.SHOULD_NOT,
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
+    quote="OCPI messages SHOULD NOT be queued.",
+    keyword="SHOULD NOT",
+    per_version={
+        "2.1.1": VersionText(
+            level=Level.PLAIN, quote="OCPI messages should not be queued.", keyword="should not"
+        )
+    },
 )
 
 UNIQUE_RESPONSE_URL = define(
@@ -150,10 +167,13 @@ UNIQUE_RESPONSE_URL = define(
         "arrives at the URL of the one request it answers and cannot be confused with another "
         "running at the same time."
     ),
+    notes=("'It is advised' is not the RFC 2119 keyword SHOULD: the spec's word is kept.",),
     sections={"2.1.1": "13.2.2", "2.2": "13.2.2", "2.2.1": "13.2.2", "2.3.0": "13.2.2"},
-    level=Level.SHOULD,
+    level=Level.PLAIN,
     binds=(Party.EMSP,),
     kind=Kind.BEHAVIOUR,
+    quote="It is advised to make this URL unique for every request",
+    keyword="advised",
 )
 
 NO_RESULT_AFTER_TIMEOUT = define(
@@ -164,115 +184,13 @@ NO_RESULT_AFTER_TIMEOUT = define(
         "Once they have passed without one, the eMSP may take it that none will come."
     ),
     choice="The reference eMSP then reports 'no result'.",
+    notes=("The timeout field's description says 'can assume', not the keyword MAY.",),
     sections={"2.2": "13.3.2", "2.2.1": "13.3.2", "2.3.0": "13.3.2"},
-    level=Level.MAY,
+    level=Level.DEFINED,
     binds=(Party.EMSP,),
     kind=Kind.BEHAVIOUR,
-)
-
-CREDENTIALS_REQUIRED = define(
-    id="commands.credentials-required",
-    title="Requests need known credentials",
-    statement=(
-        "Every request carries 'Authorization: Token' followed by a credentials token the "
-        "receiver issued (how it is encoded depends on the version: "
-        "commands.authorization-encoding). A missing or unknown token SHALL be answered with "
-        "HTTP 401."
-    ),
-    sections={"2.1.1": "3.1.3", "2.2": "4.1.2", "2.2.1": "4.1.2", "2.3.0": "4.1.2"},
-    level=Level.SHALL,
-    binds=(Party.SENDER,),
-    kind=Kind.BEHAVIOUR,
-    per_version={
-        "2.1.1": VersionText(
-            level=Level.POLICY,
-            statement=(
-                "Every request carries 'Authorization: Token' and a token that identifies the "
-                "requesting party; the 2.1.1 text says nothing about how a server answers a "
-                "missing or unknown token (only its later document revision d2 adds HTTP 401)."
-            ),
-            choice=(
-                "This reference answers a missing, malformed or unknown token with HTTP 401 in "
-                "2.1.1 too, as later versions require."
-            ),
-        )
-    },
-)
-
-FROM_HEADERS_MATCH_CREDENTIALS = define(
-    id="commands.from-headers-match-credentials",
-    title="OCPI-from headers must be a role of the credentials used",
-    statement=(
-        "Behind a hub the OCPI-from-country-code and OCPI-from-party-id headers name the "
-        "party that sent the request, and the Token ownership rule is checked against them. "
-        "The spec does not say how a receiver checks them against the credentials used."
-    ),
-    choice=(
-        "They are trusted only when they name one of the roles registered for the credentials "
-        "used; otherwise anyone could claim to be another eMSP. This reference answers such a "
-        "request with HTTP 403, before it reads the body. This is a deliberate deviation from "
-        "the rule that valid JSON at an existing endpoint gets no HTTP error (status codes §5): "
-        "the request is refused for who sends it, not for what it says, so it is answered like "
-        "the 401 for unknown credentials rather than with a CommandResponse."
-    ),
-    sections={"2.2": "4.1.7.2", "2.2.1": "4.1.8.2", "2.3.0": "4.1.9.2"},
-    level=Level.POLICY,
-    binds=(Party.CPO,),
-    kind=Kind.BEHAVIOUR,
-)
-
-REQUEST_IDS_ECHOED = define(
-    id="commands.request-ids-echoed",
-    title="X-Request-ID and X-Correlation-ID come back",
-    statement=(
-        "Every request carries a unique X-Request-ID and an X-Correlation-ID, and the response "
-        "carries the same values as the request."
-    ),
-    choice=(
-        "The spec does not say what a receiver does with a request that lacks them; this "
-        "reference answers with fresh ones."
-    ),
-    sections={"2.2": "4.2", "2.2.1": "4.2", "2.3.0": "4.2"},
-    level=Level.SHALL,
-    binds=(Party.CPO,),
-    kind=Kind.BEHAVIOUR,
-)
-
-RESPONSE_ENVELOPE = define(
-    id="commands.response-envelope",
-    title="Every response is a complete OCPI envelope",
-    statement=(
-        "Every response is wrapped in the OCPI response format: status_code, timestamp (OCPI "
-        "DateTime), and data and status_message where they apply; errors on the HTTP layer "
-        "use HTTP status codes with that format too."
-    ),
-    choice=(
-        "This reference answers every outcome in the envelope, its own HTTP 403 and 413 "
-        "included."
-    ),
-    sections={"2.1.1": "3.1.5", "2.2": "4.1.6", "2.2.1": "4.1.7", "2.3.0": "4.1.7"},
-    level=Level.DEFINED,
-    binds=(Party.CPO,),
-    kind=Kind.BEHAVIOUR,
-)
-
-BODY_SIZE_LIMIT = define(
-    id="commands.body-size-limit",
-    title="Oversized bodies get HTTP 413",
-    statement=(
-        "The spec sets no limit on the size of a request body, and says a request "
-        "that is valid JSON for an existing resource MUST NOT get an HTTP error (OCPI 2.2.1 §5)."
-    ),
-    choice=(
-        "A request body larger than the configured limit (16 KiB by default; a StartSession "
-        "is a few hundred bytes) is answered with HTTP 413 before it is read further. This is "
-        "a deliberate deviation from the rule that valid JSON gets no HTTP error: it protects "
-        "the server."
-    ),
-    sections={"2.1.1": "4", "2.2": "5", "2.2.1": "5", "2.3.0": "5"},
-    level=Level.POLICY,
-    binds=(Party.CPO,),
-    kind=Kind.BEHAVIOUR,
+    quote="the eMSP can assume that the message might never be send",
+    keyword="can",
 )
 
 OTHER_COMMANDS_NOT_SUPPORTED = define(
@@ -285,31 +203,12 @@ OTHER_COMMANDS_NOT_SUPPORTED = define(
     choice=(
         "RESERVE_NOW, CANCEL_RESERVATION and UNLOCK_CONNECTOR are answered with status 1000 "
         "and CommandResponse NOT_SUPPORTED, and no CommandResult follows; an unknown command "
-        "name in the path is HTTP 404."
+        "name in the path is HTTP 404: it addresses no existing resource, so the rule that "
+        "valid JSON gets no HTTP error does not apply (status codes §5)."
     ),
     sections={"2.1.1": "13.4.1", "2.2": "13.4.1", "2.2.1": "13.4.1", "2.3.0": "13.4.1"},
     level=Level.POLICY,
     binds=(Party.CPO,),
-    kind=Kind.BEHAVIOUR,
-)
-
-AUTHORIZATION_ENCODING = define(
-    id="commands.authorization-encoding",
-    title="Plain or Base64 credentials token, by version and partner",
-    statement=(
-        "OCPI 2.1.1 sends the credentials token as it is; 2.2.1 and later send its "
-        "Base64 encoding; the 2.2 text says nothing about encoding."
-    ),
-    choice=(
-        "OCPI 2.1.1 sends the credentials token as it is; 2.2.1 and later send its Base64 "
-        "encoding; the 2.2 text says nothing, and many 2.2 implementations send it plain. This "
-        "reference matches an incoming header against both the raw value and its Base64 "
-        "decoding where the version or the partner's configuration allows both, and encodes "
-        "what it sends as the partner's version or configuration says."
-    ),
-    sections={"2.1.1": "3.1.3", "2.2": "4.1.2", "2.2.1": "4.1.2", "2.3.0": "4.1.2"},
-    level=Level.POLICY,
-    binds=(Party.CPO, Party.EMSP),
     kind=Kind.BEHAVIOUR,
 )
 
@@ -324,10 +223,12 @@ V211_RESPONSE_EITHER_SHAPE = define(
         "OCPI 2.1.1 defines the CommandResponse object ({\"result\": ...}) but its POST tables "
         "show a bare CommandResponseType string, for the synchronous answer and for the "
         "asynchronous POST alike. A 2.1.1 reader accepts both shapes; this reference sends the "
-        "object, as the 2.1.1 document revision d2 settled."
+        "object, as the 2.1.1 document revision d2 settled. A reading, since the text "
+        "contradicts itself: a bare string is reported as information, never as an error."
     ),
     sections={"2.1.1": "13.3.1"},
-    level=Level.POLICY,
+    level=Level.DEFINED,
+    basis=Basis.READING,
     binds=(Party.CPO, Party.EMSP),
     kind=Kind.PAYLOAD,
 )
@@ -367,32 +268,42 @@ RESULT_BEFORE_DEADLINE = define(
     kind=Kind.BEHAVIOUR,
 )
 
-BACKLOG_LIMIT = define(
-    id="commands.backlog-limit",
-    title="A partner with too many commands under way gets HTTP 429",
-    statement="The spec sets no limit on the commands a partner may have under way.",
-    choice=(
-        "Every accepted command holds memory until its result is delivered or dropped, so the "
-        "commands under way per partner are bounded (max_backlog, 1000 by default); past it a "
-        "new StartSession or StopSession gets HTTP 429, status 2000, CommandResponse REJECTED."
+OTHER_TOKEN_NO_REALTIME_AUTH = define(
+    id="commands.ocpp-other-token-no-realtime-auth",
+    title="OTHER (and EMAID) Tokens: no real-time authorization at the StartSession's Charge Point",
+    statement=(
+        "The clause's OCPP paragraph names AD_HOC_USER, APP_USER and RFID Tokens only; it says "
+        "nothing of OTHER (nor of 2.3.0's EMAID). The flow text's whitelist NEVER example "
+        "(Commands §13.1, 2.2.1 and 2.3.0) says the CPO does a real-time authorization of a "
+        "StartSession's Token only for an RFID Token whose StartSession is more than 15 minutes old."
     ),
-    sections={"2.1.1": "4", "2.2": "5", "2.2.1": "5", "2.3.0": "5"},
-    level=Level.POLICY,
+    choice=(
+        "A reading: with the flow text, an OTHER or EMAID Token of a StartSession gets no "
+        "real-time authorization at the Charge Point of that StartSession. In 2.3.0 it is in "
+        "tension with the Tokens module's note that a CPO can contact the issuer of an EMAID "
+        "Token for real-time authorization (§12.4.4): that note is about Tokens the CPO meets at "
+        "a Charging Station, this reading only about the StartSession's own Token. A verdict "
+        "under this rule is a warning, never a FAIL."
+    ),
+    notes=(
+        "OCPI 2.2's flow text said the opposite (whitelist NEVER or ALLOWED_OFFLINE: the CPO "
+        "does a real-time authorization); 2.2.1 replaced it. This reference reads every version "
+        "as 2.2.1 does.",
+    ),
+    sections={"2.2": "13.1", "2.2.1": "13.1", "2.3.0": "13.1"},
+    level=Level.EXAMPLE,
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
-)
-
-BODY_READ_TIMEOUT = define(
-    id="commands.body-read-timeout",
-    title="A request body not complete in time gets HTTP 408",
-    statement="The spec sets no time limit for sending a request body.",
-    choice=(
-        "A client that sends headers and holds its body back keeps a connection and its buffers: "
-        "a body not complete within body_read_timeout seconds (10 by default) gets HTTP 408, "
-        "status 2000, and the connection is closed."
-    ),
-    sections={"2.1.1": "4", "2.2": "5", "2.2.1": "5", "2.3.0": "5"},
-    level=Level.POLICY,
-    binds=(Party.CPO,),
-    kind=Kind.BEHAVIOUR,
+    quote="the CPO only does an realtime authorization when the OCPP Authorize request is for an RFID Token",
+    basis=Basis.READING,
+    per_version={
+        "2.2": VersionText(
+            quote="the CPO does an realtime authorization",
+            choice=(
+                "A reading against the 2.2 text: its flow text asks for a real-time authorization "
+                "of a whitelist NEVER or ALLOWED_OFFLINE Token, which contradicts the clause's "
+                "OCPP paragraph and was replaced in 2.2.1; this reference follows 2.2.1."
+            ),
+        )
+    },
 )

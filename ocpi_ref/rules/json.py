@@ -18,15 +18,22 @@ SYNTAX = define(
         "Infinity make a body not JSON. A leading byte order mark, which RFC 8259 §8.1 forbids "
         "a sender to add but lets a receiver ignore, is ignored with a warning."
     ),
+    notes=(
+        "The MUST addresses the receiver, which returns the 400 (the CPO for a command, the "
+        "eMSP for a CommandResult); that a message is JSON at all is the transport chapter's "
+        "definition, which a sender's document is checked against.",
+    ),
     sections={"2.1.1": "4", "2.2": "5", "2.2.1": "5", "2.3.0": "5"},
     level=Level.MUST,
-    binds=(Party.SENDER,),
+    binds=(Party.CPO, Party.EMSP),
     kind=Kind.PAYLOAD,
     quote="the HTTP error 400 - Bad request MUST be returned",
+    keyword="MUST",
     per_version={
         "2.1.1": VersionText(
             level=Level.DEFINED,
             quote="the HTTP error 400 - Bad request is returned",
+            keyword="",
         )
     },
 )

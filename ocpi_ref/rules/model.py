@@ -13,14 +13,17 @@ from enum import Enum
 
 from ..versions import DEFAULT_VERSION, VERSIONS, edition2_section
 
-__all__ = ["Basis", "Kind", "Level", "Party", "Rule", "VersionText", "OBLIGATIONS"]
+__all__ = ["Basis", "Kind", "Level", "Party", "Rule", "VersionText", "KEYWORD_LEVELS", "OBLIGATIONS"]
 
 
 class Level(str, Enum):
     """Normative level, as the spec's requirement keywords (OCPI 2.2.1 §2.1, RFC 2119).
 
     ``DEFINED`` is a definition the spec states without a keyword (a field table, a type, a
-    status code's meaning); ``EXAMPLE`` is behaviour the spec shows only in an example or a
+    status code's meaning, a field description's lowercase "required" or "optional");
+    ``PLAIN`` is a sentence that asks or allows something in plain words, not an RFC 2119
+    keyword ("It is advised", a lowercase "should", "don't need to"; the record's ``keyword``
+    keeps the word); ``EXAMPLE`` is behaviour the spec shows only in an example or a
     sequence diagram. ``POLICY`` marks what is not a spec statement at all but this
     reference's documented choice (a size limit, reporting unknown fields); such rules never
     claim the spec's authority, and their findings never make a document non-conforming.
@@ -34,6 +37,7 @@ class Level(str, Enum):
     SHOULD_NOT = "SHOULD NOT"
     MAY = "MAY"
     DEFINED = "defined"
+    PLAIN = "plain words"
     EXAMPLE = "example"
     POLICY = "policy"
 
@@ -69,6 +73,22 @@ class Basis(str, Enum):
         return self in (Basis.SENTENCE, Basis.DEFINITION)
 
 
+KEYWORD_LEVELS = {
+    "MUST": Level.MUST,
+    "MUST NOT": Level.MUST_NOT,
+    "REQUIRED": Level.MUST,
+    "SHALL": Level.SHALL,
+    "SHALL NOT": Level.SHALL_NOT,
+    "SHOULD": Level.SHOULD,
+    "SHOULD NOT": Level.SHOULD_NOT,
+    "RECOMMENDED": Level.SHOULD,
+    "MAY": Level.MAY,
+    "OPTIONAL": Level.MAY,
+}
+"""The requirement keywords of RFC 2119 as OCPI 2.2 and later declare them (§2.1), each with the
+level it states. Only these words, in capitals, are keywords: a lowercase "should" or "required"
+is plain English (and 2.1.1 declares no keywords at all)."""
+
 OBLIGATIONS = frozenset({Level.MUST, Level.MUST_NOT, Level.SHALL, Level.SHALL_NOT})
 """Levels that oblige the party a sentence addresses; only these can make the suite FAIL it."""
 
@@ -77,7 +97,11 @@ _BASIS_OF_LEVEL = {Level.DEFINED: Basis.DEFINITION, Level.EXAMPLE: Basis.EXAMPLE
 
 @dataclass(frozen=True)
 class VersionText:
-    """What one version's text says where it differs from the record's defaults."""
+    """What one version's text says where it differs from the record's defaults.
+
+    An empty string (``keyword=""``, ``quote=""``, ``choice=""``) says that version has none,
+    where the record's default has one.
+    """
 
     level: Level | None = None
     statement: str | None = None
@@ -154,7 +178,23 @@ class Rule:
 
     def keyword_in(self, version: str | None = None) -> str | None:
         """The requirement word as *version*'s quote writes it, or None when it has none."""
-        return self._in(version, "keyword")
+        return self._in(version, "keyword") or None
+
+    def addresses(self) -> str:
+        """Whom the rule's sentence addresses, as text: ``eMSP``, ``CPO, eMSP``."""
+        return ", ".join(p.value for p in self.binds)
+
+    def basis_text(self, version: str | None = None) -> str:
+        """The basis in a few words: ``spec sentence, SHALL, eMSP``, ``spec definition``,
+        ``our reading, SHALL NOT, CPO``, ``our choice``, ``deviation``.
+
+        A sentence (or a reading of one) names its keyword as written and whom it addresses.
+        """
+        basis = self.basis_in(version)
+        keyword = self.keyword_in(version)
+        if basis in (Basis.SENTENCE, Basis.READING) and keyword:
+            return f"{basis.value}, {keyword}, {self.addresses()}"
+        return basis.value
 
     def basis_in(self, version: str | None = None) -> Basis:
         """On what the rule rests in *version*: the record's basis, else the one its level implies."""

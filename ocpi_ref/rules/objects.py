@@ -11,7 +11,7 @@ version details, 6.2.2 the Endpoint class); chapter 5 in the 2.1.1 document, whi
 chapters the same way after Transport (3) and Status codes (4).
 """
 
-from .model import Kind, Level, Party
+from .model import Kind, Level, Party, VersionText
 from .registry import define
 
 ENVELOPE_DATA = define(
@@ -25,12 +25,15 @@ ENVELOPE_DATA = define(
         "be absent or null."
     ),
     sections={"2.1.1": "3.1.5", "2.2": "4.1.6", "2.2.1": "4.1.7", "2.3.0": "4.1.7"},
-    level=Level.SHALL,
+    level=Level.DEFINED,
     binds=(Party.CPO,),
     kind=Kind.CONTEXT,
     notes=(
         "Command POST response data: 2.1.1 §13.2.1, 2.2 and later §13.2.1; version list "
         "§6.1.1 (2.1.1 §5.1.1); version details §6.2.1 (2.1.1 §5.2.1).",
+        "The shape is each endpoint's Response Data table (a definition). The status codes "
+        "chapter's sentence about it says data 'SHOULD contain the information as specified' "
+        "(2.1.1: 'should'), not SHALL.",
     ),
 )
 
@@ -41,11 +44,16 @@ COMMANDS_ENDPOINT = define(
         "The version details list every module a party implements in that version, with its "
         "URL. A CPO that accepts StartSession lists the module identifier commands there; "
         "from 2.2 on each endpoint also names its interface role, and the CPO's commands "
-        "endpoint is the RECEIVER one. Without it an eMSP that discovers endpoints, as OCPI "
-        "intends, cannot send a command at all."
+        "endpoint is the RECEIVER one. No sentence requires a party to implement the Commands "
+        "module, and the spec's own version details example lists two modules."
+    ),
+    choice=(
+        "Without a commands endpoint an eMSP that discovers endpoints, as OCPI intends, cannot "
+        "send a command at all: this reference warns when version details list none (or list "
+        "it only as SENDER). A warning only: the document conforms."
     ),
     sections={"2.1.1": "5.2.2", "2.2": "6.2.2", "2.2.1": "6.2.2", "2.3.0": "6.2.2"},
-    level=Level.SHALL,
+    level=Level.POLICY,
     binds=(Party.CPO,),
     kind=Kind.CONTEXT,
 )
@@ -54,15 +62,26 @@ INVALID_OBJECT_2001 = define(
     id="object.invalid-object-2001",
     title="Valid JSON that breaks the object: HTTP 200 and status 2001",
     statement=(
-        "A request whose body is syntactically valid JSON, sent to an existing resource by an "
-        "authenticated party, gets no HTTP error, whatever the JSON holds: the receiver "
-        "answers HTTP 200 with an OCPI envelope whose status_code is 2001 (invalid or missing "
-        "parameters) when fields are missing or of the wrong type. A framework's default "
-        "HTTP 422 with its own error body is not an OCPI answer."
+        "A request whose body is syntactically valid JSON, sent to an existing resource, gets "
+        "no HTTP error, whatever the JSON holds: the answer comes at OCPI level, in an "
+        "envelope with a 2xxx status_code when fields are missing or of the wrong type (2001 "
+        "is 'invalid or missing parameters'). A framework's default HTTP 422 with its own "
+        "error body is not an OCPI answer."
     ),
-    sections={"2.2": "5", "2.2.1": "5", "2.3.0": "5"},
-    level=Level.SHALL_NOT,
-    binds=(Party.CPO,),
+    choice="This reference answers such a request with HTTP 200 and status 2001.",
+    notes=(
+        "Only OCPI 2.3.0 edition 2 adds the condition that the sender is successfully "
+        "authenticated and authorized; 2.2, 2.2.1 and the 2.3.0 text here do not have it.",
+    ),
+    sections={"2.1.1": "4", "2.2": "5", "2.2.1": "5", "2.3.0": "5"},
+    level=Level.MUST_NOT,
+    binds=(Party.CPO, Party.EMSP),
     kind=Kind.BEHAVIOUR,
     quote="a HTTP error MUST NOT be returned",
+    keyword="MUST NOT",
+    per_version={
+        "2.1.1": VersionText(
+            level=Level.PLAIN, quote="no HTTP error should be returned", keyword="should"
+        )
+    },
 )

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..findings import Finding, Severity
 from ..party import PartyId
-from .model import Kind, Level, Party, Rule, VersionText
+from .model import Basis, Kind, Level, Party, Rule, VersionText
 from .registry import define
 
 __all__ = [
@@ -68,10 +68,11 @@ EVSE_OPTIONAL = define(
         "reference answers CommandResponse NOT_SUPPORTED."
     ),
     sections={"2.1.1": "13.3.3", "2.2": "13.3.5", "2.2.1": "13.3.5", "2.3.0": "13.3.5"},
-    level=Level.MAY,
+    level=Level.DEFINED,
     binds=(Party.EMSP, Party.CHARGE_POINT),
     kind=Kind.PAYLOAD,
     quote="The evse_uid is optional.",
+    keyword="optional",
 )
 
 EMSP_AUTHORIZES_TOKEN = define(
@@ -87,6 +88,7 @@ EMSP_AUTHORIZES_TOKEN = define(
     binds=(Party.EMSP,),
     kind=Kind.BEHAVIOUR,
     quote="SHALL be authorized by the eMSP before sending it to the CPO",
+    keyword="SHALL",
 )
 
 CPO_NO_VALIDITY_CHECK = define(
@@ -102,6 +104,7 @@ CPO_NO_VALIDITY_CHECK = define(
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
     quote="the CPO SHALL NOT check the validity of the Token",
+    keyword="SHALL NOT",
 )
 
 APP_TOKEN_NO_REALTIME_AUTH = define(
@@ -113,14 +116,22 @@ APP_TOKEN_NO_REALTIME_AUTH = define(
         "authorization."
     ),
     choice=(
-        "The clause lets the Charge Point of that StartSession decide whether to validate the "
-        "Token, so the exemption holds there; at another Charge Point the whitelist decides. "
-        "The spec sets no time limit; this reference remembers the Token for a day."
+        "A reading: the sentence is cut short in 2.2, 2.2.1 and 2.3.0 ('...at the eMSP for "
+        "this .'), so it says that the CPO does no real-time authorization but not for what "
+        "(this Token? this Charge Point? this session?). This reference reads the missing word "
+        "from the paragraph it stands in, which lets the Charge Point of that StartSession decide "
+        "whether to validate the Token: the exemption holds there, and at another Charge Point "
+        "the whitelist decides. Because the scope is a reading, a verdict under this rule is a "
+        "warning, never a FAIL. The spec sets no time limit either; this reference remembers "
+        "the Token for a day (a choice)."
     ),
     sections={"2.2": "13.3.5", "2.2.1": "13.3.5", "2.3.0": "13.3.5"},
     level=Level.SHALL_NOT,
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
+    quote="the CPO SHALL NOT do a realtime authorization at the eMSP for this .",
+    keyword="SHALL NOT",
+    basis=Basis.READING,
 )
 
 RFID_15_MINUTES = define(
@@ -133,15 +144,18 @@ RFID_15_MINUTES = define(
         "Token's whitelist type decides again."
     ),
     choice=(
-        "The flow text (Commands §13.1) allows a real-time authorization of a StartSession's "
-        "Token only for an RFID Token past the 15 minutes; read with this clause, an OTHER (or "
-        "2.3.0 EMAID) Token gets none at the Charge Point of its StartSession either."
+        "That the window includes its last second, and that the whitelist decides again after "
+        "it, are this reference's reading: the flow text (Commands §13.1) allows a real-time "
+        "authorization only when the StartSession was received 'more then 15 minutes ago'. "
+        "OTHER and EMAID Tokens are not this rule's: see "
+        "commands.ocpp-other-token-no-realtime-auth."
     ),
     sections={"2.2": "13.3.5", "2.2.1": "13.3.5", "2.3.0": "13.3.5"},
     level=Level.SHALL_NOT,
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
-    quote="within 15 minutes after having received this StartSession",
+    quote="SHALL NOT do a realtime authorization at the eMSP for this Token at the given EVSE/Charge Point",
+    keyword="SHALL NOT",
 )
 
 UNPUSHED_TOKENS_ALLOWED = define(
@@ -156,6 +170,8 @@ UNPUSHED_TOKENS_ALLOWED = define(
     level=Level.MAY,
     binds=(Party.EMSP,),
     kind=Kind.BEHAVIOUR,
+    quote="The eMSP MAY use Tokens that have not been pushed via the Token module",
+    keyword="MAY",
 )
 
 UNKNOWN_TOKEN_NOT_STORED = define(
@@ -165,10 +181,16 @@ UNKNOWN_TOKEN_NOT_STORED = define(
         "A Token the CPO only learns from a StartSession need not be added to its Tokens store, "
         "and a later Token GET from the eMSP need not return it."
     ),
+    notes=(
+        "The sentence has no RFC 2119 keyword: it says 'don't need to', not MAY. Storing is "
+        "allowed too, and the eMSP can update or revoke any of its Tokens in the Tokens module.",
+    ),
     sections={"2.2": "13.3.5", "2.2.1": "13.3.5", "2.3.0": "13.3.5"},
-    level=Level.MAY,
+    level=Level.PLAIN,
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
+    quote="Unknown Tokens received by the CPO in the StartSession Object don't need to be stored",
+    keyword="don't need to",
 )
 
 TOKEN_IN_SESSION_AND_CDR = define(
@@ -181,8 +203,11 @@ TOKEN_IN_SESSION_AND_CDR = define(
         "2.2.1 §9.3.1, §10.3.1), which is COMMAND only if nothing authorized the session later."
     ),
     choice=(
-        "This reference's CPO writes auth_method COMMAND into the Session it starts, since "
-        "AuthMethod COMMAND names exactly this case."
+        "This reference's CPO writes auth_method COMMAND into the Session it starts. That rests "
+        "on AuthMethod's definition in the CDRs module (COMMAND: 'Command like StartSession', "
+        "OCPI 2.2.1 §10.4.1), not on this rule's SHALL, which says nothing of auth_method. It "
+        "keeps the Token's fields exactly as received (a recommendation: CiStrings compare "
+        "without case)."
     ),
     notes=("The CDR's auth_method: OCPI 2.2.1 §10.3.1, 'The last method SHALL be used in the CDR.'",),
     sections={"2.2": "13.3.5", "2.2.1": "13.3.5", "2.3.0": "13.3.5"},
@@ -190,6 +215,7 @@ TOKEN_IN_SESSION_AND_CDR = define(
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
     quote="the information of the Token SHALL be put in the Session and CDR",
+    keyword="SHALL",
 )
 
 OWN_TOKENS_ONLY = define(
@@ -205,6 +231,8 @@ OWN_TOKENS_ONLY = define(
     binds=(Party.EMSP,),
     kind=Kind.CONTEXT,
     quote="SHALL only use Token that are owned by this eMSP",
+    keyword="SHALL",
+    notes=("It addresses the eMSP only; no sentence tells a CPO to refuse a foreign Token.",),
 )
 
 LOCATION_OF_RECEIVER = define(
@@ -212,8 +240,8 @@ LOCATION_OF_RECEIVER = define(
     title="location_id names a Location of the receiving CPO",
     statement=(
         "location_id is the id of a Location of the CPO the request is sent to (the field "
-        "table's definition). Status 2003 means Unknown Location, and the status codes chapter "
-        "gives START_SESSION with an unknown location as its example."
+        "table's definition). Status 2003 means Unknown Location; the status codes table gives "
+        "START_SESSION with an unknown location as its example, and no sentence requires 2003."
     ),
     choice=(
         "A CPO that does not know the Location answers status 2003 with CommandResponse "
@@ -234,11 +262,13 @@ CONNECTOR_REQUIRES_EVSE = define(
         "EVSE. connector_id with evse_uid omitted or null breaks the rule; an empty string "
         "counts as set."
     ),
+    notes=("'Required' in a field's description is not the keyword REQUIRED: a definition.",),
     sections={"2.2.1": "13.3.5", "2.3.0": "13.3.5"},
-    level=Level.SHALL,
+    level=Level.DEFINED,
     binds=(Party.EMSP,),
     kind=Kind.PAYLOAD,
     quote="Required when connector_id is set.",
+    keyword="Required",
 )
 
 CONNECTOR_REQUIRED_BY_EVSE = define(
@@ -249,9 +279,11 @@ CONNECTOR_REQUIRED_BY_EVSE = define(
         "sets connector_id (and so evse_uid)."
     ),
     sections={"2.2.1": "13.3.5", "2.3.0": "13.3.5"},
-    level=Level.SHALL,
+    level=Level.DEFINED,
     binds=(Party.EMSP,),
     kind=Kind.CONTEXT,
+    quote="This field is required when the capability: START_SESSION_CONNECTOR_REQUIRED is set on the EVSE.",
+    keyword="required",
 )
 
 AUTHORIZATION_REFERENCE_ECHO = define(
@@ -275,6 +307,7 @@ AUTHORIZATION_REFERENCE_ECHO = define(
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
     quote="the last given value SHALL be used here",
+    keyword="SHALL",
 )
 
 OCPP1_CONNECTOR_AS_EVSE = define(
@@ -289,6 +322,8 @@ OCPP1_CONNECTOR_AS_EVSE = define(
     level=Level.SHOULD,
     binds=(Party.CPO,),
     kind=Kind.CONTEXT,
+    quote="the CPO SHOULD present the different connectors of an EVSE as separate EVSE",
+    keyword="SHOULD",
 )
 
 

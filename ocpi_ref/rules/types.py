@@ -52,14 +52,19 @@ UNKNOWN = define(
         "In every version a field the spec does not define is kept, passed on and reported as "
         "information, never as a violation, whatever it holds."
     ),
+    notes=(
+        "The 2.3.0 sentence addresses the platform that receives a payload (the CPO for a "
+        "command, the eMSP for a CommandResult), not the one that sends it.",
+    ),
     sections={"2.1.1": "13.3.3", "2.2": "13.3.5", "2.2.1": "13.3.5", "2.3.0": "4.1.8"},
     level=Level.POLICY,
-    binds=(Party.SENDER,),
+    binds=(Party.CPO, Party.EMSP),
     kind=Kind.PAYLOAD,
     per_version={
         "2.3.0": VersionText(
             level=Level.SHALL_NOT,
             quote="SHALL NOT reject request or response payloads",
+            keyword="SHALL NOT",
         )
     },
 )
@@ -128,8 +133,12 @@ DATETIME = define(
         "UTC puts its leap seconds (it cannot know which years get one), and accepts the year "
         "0000 (a leap year) with a warning, since no real timestamp has it."
     ),
+    notes=(
+        "The types chapter states the format without a keyword ('are formatted as'); the "
+        "example list adds 'other formats/patterns are not allowed'.",
+    ),
     sections={"2.1.1": "14.2", "2.2": "16.2", "2.2.1": "16.2", "2.3.0": "17.5"},
-    level=Level.SHALL,
+    level=Level.DEFINED,
     binds=(Party.SENDER,),
     kind=Kind.PAYLOAD,
     quote="All timestamps are formatted as string(25) following RFC 3339",
@@ -264,7 +273,7 @@ OPEN_ENUM = define(
         "it; a listed value in the wrong case is a warning."
     ),
     sections={"2.3.0": "17.3"},
-    level=Level.MAY,
+    level=Level.DEFINED,
     binds=(Party.SENDER,),
     kind=Kind.PAYLOAD,
 )
