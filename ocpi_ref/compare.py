@@ -130,13 +130,21 @@ def enum_table(name: str) -> Comparison:
 
 
 def rule_table() -> Comparison:
-    """Every rule's section in each version; Δ marks a rule that some version does not have."""
-    from .rules import RULES
+    """Every rule's section in each version; Δ marks a rule that some version does not have.
 
-    rows = [
-        (rule.id, [where(v, rule.sections.get(v)) or "—" for v in VERSIONS])
-        for rule in RULES.values()
-    ]
+    Where a rule is this reference's choice (the spec is silent there), the cell says
+    ``our choice`` instead of a section: no section of the spec states it.
+    """
+    from .rules import RULES, Basis
+
+    def cell(rule: Any, version: str) -> str:
+        if not rule.applies_to(version):
+            return "—"
+        if rule.basis_in(version) is Basis.CHOICE:
+            return "our choice"
+        return where(version, rule.sections[version]) or "—"
+
+    rows = [(rule.id, [cell(rule, v) for v in VERSIONS]) for rule in RULES.values()]
     return table("rule", VERSIONS, rows, differs=lambda cells: "—" in cells)
 
 

@@ -17,9 +17,10 @@ __all__ = ["Finding", "RuleViolation", "Severity", "pointer"]
 class Severity(str, Enum):
     """How serious a finding is.
 
-    An ``error`` of a spec rule makes a document non-conforming; an ``error`` of a ``policy``
-    rule is this reference's refusal (see :class:`Report`). Warnings and information never
-    change a verdict.
+    An ``error`` of a rule that rests on the spec's own text (a sentence or a definition) makes
+    a document non-conforming; an ``error`` of a rule that rests on this reference's choice,
+    reading or deviation is its refusal (see :class:`Report`, which adds each finding's basis).
+    Warnings and information never change a verdict.
     """
 
     ERROR = "error"

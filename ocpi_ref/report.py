@@ -4,11 +4,15 @@ A :class:`Report` is the list of all findings for one document; the CLI, the HTT
 the book only render it. It gives two verdicts that are never mixed:
 
 * :attr:`Report.conforms`: does the document conform to the OCPI version? Only an ``error``
-  of a rule the spec states (its level in that version is not ``policy``) says no.
+  of a rule whose basis in that version is the spec's own text (a spec sentence or a spec
+  definition, :attr:`ocpi_ref.rules.Basis.is_spec`) says no.
 * :attr:`Report.accepted`: will this reference's receiver process it? It also refuses what
-  breaks its own limits (nesting depth, document size, number length): an ``error`` of a
-  ``policy`` rule, a *refusal*, whose message names the limit. The spec has no such limits,
-  so a refusal never makes a document non-conforming.
+  breaks its own limits (nesting depth, document size, number length): an ``error`` of a rule
+  that rests on anything else (this reference's choice, reading or deviation), a *refusal*,
+  whose message names the limit. A refusal never makes a document non-conforming.
+
+Every rendering shows each finding's basis (:meth:`Report.basis`): the JSON, the text lines
+(``[rule-id · spec sentence, SHALL, eMSP]``) and the notebook table.
 
 The verdicts need each rule's level, so this module sits above the rules
 (:mod:`ocpi_ref.findings`, which the rules produce, is below them).
@@ -22,15 +26,37 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from .findings import Finding, Severity
+from .rules.model import Basis
 from .rules.registry import RULES
 
-__all__ = ["Report", "is_policy"]
+__all__ = ["Report", "basis_fields", "is_policy"]
 
 
 def is_policy(rule_id: str, version: str) -> bool:
-    """Whether *rule_id* is this reference's own choice in *version*, not a spec statement."""
+    """Whether *rule_id* rests in *version* on something other than the spec's own text (a
+    sentence or a definition): this reference's choice, reading or deviation, or an example.
+    Its errors are refusals, never violations."""
     rule = RULES.get(rule_id)
-    return rule is not None and not rule.level_in(version).is_spec
+    return rule is not None and not rule.basis_in(version).is_spec
+
+
+def basis_fields(rule_id: str, version: str) -> dict[str, str]:
+    """The basis of *rule_id* in *version* as JSON members: ``basis``, and for a sentence (or a
+    reading of one) with a keyword, ``keyword`` as written and whom it ``addresses``."""
+    rule = RULES.get(rule_id)
+    if rule is None:
+        return {}
+    basis = rule.basis_in(version)
+    keyword = rule.keyword_in(version)
+    if keyword and basis in (Basis.SENTENCE, Basis.READING):
+        return {"basis": basis.value, "keyword": keyword, "addresses": rule.addresses()}
+    return {"basis": basis.value}
+
+
+def _tag(rule_id: str, version: str) -> str:
+    """``rule-id · spec sentence, SHALL, eMSP``: a rule and its basis, as the text lines show them."""
+    rule = RULES.get(rule_id)
+    return rule_id if rule is None else f"{rule_id} · {rule.basis_text(version)}"
 
 
 class Report(NamedTuple):
@@ -99,15 +125,24 @@ class Report(NamedTuple):
         """The findings at one pointer."""
         return tuple(f for f in self.findings if f.pointer == json_pointer)
 
+    def basis(self, finding: Finding) -> str:
+        """The basis of *finding*'s rule in this version, in a few words
+        (``spec sentence, SHALL, eMSP``, ``spec definition``, ``our choice``); empty when the
+        rule is unknown."""
+        rule = RULES.get(finding.rule)
+        return "" if rule is None else rule.basis_text(self.version)
+
     def to_dict(self) -> dict[str, Any]:
         """``conforms`` (true, false, or null when unknown), ``accepted``, and each finding
-        with ``policy``: whether its rule is this reference's choice rather than the spec's."""
+        with ``policy`` (its rule does not rest on the spec's own text), its ``basis`` and, for
+        a spec sentence, the ``keyword`` as written and whom it ``addresses``."""
         return {
             "version": self.version,
             "conforms": self.conforms,
             "accepted": self.accepted,
             "findings": [
-                {**f.to_dict(), "policy": is_policy(f.rule, self.version)} for f in self.findings
+                {**f.to_dict(), "policy": is_policy(f.rule, self.version), **basis_fields(f.rule, self.version)}
+                for f in self.findings
             ],
         }
 
@@ -131,10 +166,12 @@ class Report(NamedTuple):
         return text
 
     def line(self, finding: Finding) -> str:
-        """One finding as text, ``refused`` in place of ``error`` for a refusal; a lone
-        surrogate in its pointer or message is written as ``\\uXXXX``, so the line can be printed."""
+        """One finding as text, ``refused`` in place of ``error`` for a refusal, ending with its
+        rule and basis (``[rule-id · spec sentence, SHALL, eMSP]``); a lone surrogate in its
+        pointer or message is written as ``\\uXXXX``, so the line can be printed."""
         where = finding.pointer or "(document)"
-        return _printable(f"{where}: {self.severity_label(finding)}: {finding.message} [{finding.rule}]")
+        tag = _tag(finding.rule, self.version)
+        return _printable(f"{where}: {self.severity_label(finding)}: {finding.message} [{tag}]")
 
     def __str__(self) -> str:
         head = f"OCPI {self.version} StartSession: {self.verdict}"
@@ -147,7 +184,7 @@ class Report(NamedTuple):
         return str(self)
 
     def _repr_html_(self) -> str:
-        """A table for notebooks: pointer, severity, rule, message, one finding a row.
+        """A table for notebooks: pointer, severity, rule, basis, message, one finding a row.
 
         The styles are inline, so the table reads the same in JupyterLab, in a classic notebook
         and on the book's pages (which add the class ``ocpi-report`` to their own CSS).
@@ -159,13 +196,14 @@ class Report(NamedTuple):
         heading = f'<p style="{_HTML_HEAD}"><strong>{head}</strong></p>'
         if not self.findings:
             return heading
-        cells = ("pointer", "severity", "rule", "message")
+        cells = ("pointer", "severity", "rule", "basis", "message")
         thead = "".join(f'<th style="{_HTML_TH}">{name}</th>' for name in cells)
         rows = "".join(
             "<tr>"
             f'<td style="{_HTML_TD}"><code>{_breakable(f.pointer or "(document)")}</code></td>'
             f'<td style="{_HTML_TD}{_HTML_SEVERITY[f.severity]}">{self.severity_label(f)}</td>'
             f'<td style="{_HTML_TD}"><code>{_breakable(f.rule)}</code></td>'
+            f'<td style="{_HTML_TD}">{html.escape(self.basis(f))}</td>'
             f'<td style="{_HTML_TD}">{html.escape(f.message)}</td>'
             "</tr>"
             for f in self.findings

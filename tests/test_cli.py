@@ -36,7 +36,7 @@ def test_foreign_token_exits_1_with_the_pointer_first(payload):
     done = run("check", str(payload), "--sender", "NL-ABC", "--sender", "BE-XYZ")
     assert done.returncode == 1
     lines = done.stdout.decode().splitlines()
-    assert lines[1].strip().startswith("/token: error:") and "[start-session.own-tokens-only]" in lines[1]
+    assert lines[1].strip().startswith("/token: error:") and "[start-session.own-tokens-only · spec sentence, SHALL, eMSP]" in lines[1]
 
 
 @pytest.mark.rule("json.syntax")
@@ -46,7 +46,8 @@ def test_invalid_json_on_stdin_exits_1_in_json_format():
     out = json.loads(done.stdout)
     assert out["version"] == "2.2.1" and out["conforms"] is False
     assert out["findings"][0]["rule"] == "json.syntax" and out["findings"][0]["pointer"] == ""
-    assert set(out["findings"][0]) == {"rule", "severity", "pointer", "message", "policy"}
+    assert set(out["findings"][0]) == {"rule", "severity", "pointer", "message", "policy", "basis", "keyword", "addresses"}
+    assert (out["findings"][0]["basis"], out["findings"][0]["keyword"]) == ("spec sentence", "MUST")
     assert out["accepted"] is False and out["findings"][0]["policy"] is False
 
 

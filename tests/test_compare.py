@@ -50,3 +50,12 @@ def test_verdict_table_checks_each_document_against_every_version(start_session)
     rows = _rows(verdict_table({"2.2.1": start_session}), marked=False)
     assert rows["2.2.1"][2] == "conforms"
     assert rows["2.2.1"][0].startswith("**does not conform")
+
+
+@pytest.mark.rule("commands.backlog-limit", "commands.credentials-required")
+def test_rule_table_shows_no_section_for_our_choices():
+    rows = _rows(rule_table())
+    assert rows["commands.backlog-limit"] == ["our choice"] * 4
+    assert rows["commands.credentials-required"][0] == "our choice"
+    assert rows["commands.credentials-required"][2] == "§4.1.2"
+    assert rows["commands.body-size-limit"][2] == "§5"  # a deviation names what it deviates from

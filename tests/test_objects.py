@@ -140,7 +140,7 @@ def test_cli_check_object(tmp_path, capsys):
     assert main(["check", str(body), "--object", "command-response"]) == 1
     out = capsys.readouterr().out
     assert out.splitlines()[0] == "OCPI 2.2.1 CommandResponse answer: does not conform (1 error)"
-    assert "[object.envelope-data]" in out
+    assert "[object.envelope-data · spec definition]" in out
     body.write_text(json.dumps({"result": "ACCEPTED"}))
     assert main(["check", str(body), "--object", "command-result", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["conforms"] is True

@@ -84,6 +84,34 @@ def test_the_census_table_shows_spec_level_and_choice_per_rule():
     assert rows["json.limits"].level == "policy" and "refuses" in rows["json.limits"].choice
     assert rows["start-session.own-tokens-only"].choice == ""
     assert rows["type.datetime"].choice.startswith("2.1.1: ")
+    assert rows["start-session.own-tokens-only"].basis == "spec sentence, SHALL, eMSP"
+    assert rows["commands.credentials-required"].basis == (
+        "our choice in 2.1.1; spec sentence, SHALL, CPO, eMSP in 2.2, 2.2.1, 2.3.0"
+    )
+    assert rows["commands.backlog-limit"].section == "" and rows["json.syntax"].section
+
+
+def test_the_decisions_table_has_a_basis_column():
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book" / "_ext"))
+    import decisions
+
+    head, rows = decisions._rows("cpo")
+    assert head[-1] == "basis"
+    by_rule = {row[4]: row[5] for row in rows}
+    assert by_rule[":ref:`commands.body-size-limit <commands.body-size-limit>`"] == "deviation"
+    assert by_rule[":ref:`json.syntax <json.syntax>`"] == "spec definition in 2.1.1; spec sentence, MUST, CPO, eMSP in 2.2, 2.2.1, 2.3.0"
+
+
+def test_the_rule_card_says_basis_keyword_and_whom_it_addresses():
+    card = RULES["start-session.own-tokens-only"]._repr_markdown_()
+    assert card.startswith("| rule | `start-session.own-tokens-only`")
+    assert "| basis | spec sentence |" in card and "| keyword as written | SHALL |" in card
+    assert "| addresses | eMSP |" in card and "| | |" not in card
+    choice = RULES["commands.backlog-limit"]._repr_markdown_()
+    assert "| where the spec is silent |" in choice and "| sections |" not in choice
+    assert "| our reading |" in RULES["start-session.ocpp-app-token-no-realtime-auth"]._repr_markdown_()
 
 
 # ---- the records this reference used to state at a level the spec does not have --------

@@ -169,9 +169,9 @@ def test_only_policy_rules_refuse_and_only_spec_rules_violate(start_session):
     raw = _with_unknown(start_session, _nested(DEFAULT_MAX_DEPTH + 1))
     report = check_start_session(raw)
     for finding in report.violations:
-        assert RULES[finding.rule].level_in("2.2.1").is_spec
+        assert RULES[finding.rule].basis_in("2.2.1").is_spec
     for finding in report.refusals:
-        assert not RULES[finding.rule].level_in("2.2.1").is_spec
+        assert not RULES[finding.rule].basis_in("2.2.1").is_spec
     assert set(report.errors) == set(report.violations) | set(report.refusals)
     assert str(report).splitlines()[0] == (
         "OCPI 2.2.1 StartSession: does not conform; refused by this reference (1 error, 1 refusal, 1 info)"

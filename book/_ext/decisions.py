@@ -19,14 +19,25 @@ def _rule(rule_id: str | None, fallback: str = "the finding's own rule") -> str:
     return f":ref:`{rule_id} <{rule_id}>`" if rule_id else fallback
 
 
+def _basis(rule_id: str | None, by_finding: bool = False) -> str:
+    """On what the row's answer rests: its rule's basis (with the keyword as written and whom it
+    addresses, per version where they differ); without a rule, this reference's choice."""
+    if rule_id is None:
+        return "the finding's rule's" if by_finding else "our choice"
+    from ocpi_ref import RULES
+
+    rule = RULES[rule_id]
+    return rule.across(rule.basis_text)
+
+
 def _rows(which: str) -> tuple[list[str], list[list[str]]]:
     if which == "cpo":
         from ocpi_ref.cpo import CHOICES
 
-        head = ["situation", "HTTP", "status_code", "data.result", "rule"]
+        head = ["situation", "HTTP", "status_code", "data.result", "rule", "basis"]
         return head, [
             [c.situation, str(c.http_status), str(c.status_code), f"``{c.result}``" if c.result else "(none)",
-             _rule(c.rule, "the finding's own rule" if c.by_finding else "(none)")]
+             _rule(c.rule, "the finding's own rule" if c.by_finding else "(none)"), _basis(c.rule, c.by_finding)]
             for c in CHOICES
         ]
     if which == "results":
@@ -51,7 +62,7 @@ def _rows(which: str) -> tuple[list[str], list[list[str]]]:
 
 
 #: Column widths (percent) per table: the rule ids get room to break only after a hyphen.
-_WIDTHS = {"cpo": "32 7 10 16 35", "results": "34 20 18 28", "demo": "14 18 32 36", "versions-module": "20 80"}
+_WIDTHS = {"cpo": "28 6 9 14 25 18", "results": "34 20 18 28", "demo": "14 18 32 36", "versions-module": "20 80"}
 
 
 def list_table(which: str) -> str:

@@ -8,9 +8,12 @@ One place answers, for every rule in :data:`ocpi_ref.RULES`:
 * which chapter explains it: the page of the book (listed in ``book/_toc.yml``) that carries
   the MyST label ``(rule-id)=``.
 
-Each row also keeps apart what the spec says and what this reference chooses: ``level`` is the
-spec's level in each version (``policy`` where the spec says nothing), ``choice`` this
-reference's own decision where it goes beyond the spec's statement.
+Each row also keeps apart what the spec says and what this reference chooses: ``basis`` is on
+what the rule rests in each version (a spec sentence with its keyword as written and whom it
+addresses, a definition, an example, our reading, our choice, a deviation), ``level`` the spec's
+level (``policy`` where the spec says nothing), ``choice`` this reference's own decision where it
+goes beyond the spec's statement. A rule that is our choice in every version shows no section:
+the spec has none for it.
 
 The Sphinx directive ``traceability-matrix`` renders the table on the traceability page and
 warns (so ``-W`` fails the build) for every rule without a test or a chapter;
@@ -163,6 +166,7 @@ class Row:
     tests: tuple[str, ...]
     chapter: str | None
     choice: str = ""
+    basis: str = ""
 
 
 def matrix(tests_dir: Path = TESTS, book_dir: Path = BOOK) -> list[Row]:
@@ -174,13 +178,14 @@ def matrix(tests_dir: Path = TESTS, book_dir: Path = BOOK) -> list[Row]:
     return [
         Row(
             rule_id=rule.id,
-            section="; ".join(f"OCPI {v} §{s}" for v, s in rule.sections.items()),
+            section="" if rule.is_pure_choice else "; ".join(f"OCPI {v} §{s}" for v, s in rule.sections.items()),
             level=_levels(rule),
             binds=", ".join(p.value for p in rule.binds),
             kind=rule.kind.value,
             tests=tuple(tests.get(rule.id, ())),
             chapter=chapters.get(rule.id),
             choice=_choices(rule),
+            basis=rule.across(rule.basis_text),
         )
         for rule in RULES.values()
     ]
@@ -200,12 +205,7 @@ def _choices(rule) -> str:
 
 def _levels(rule) -> str:
     """The spec's level, or each version's where they differ (``policy in 2.1.1; SHALL in 2.2, 2.2.1``)."""
-    by_level: dict[str, list[str]] = {}
-    for version in rule.versions:
-        by_level.setdefault(rule.level_in(version).value, []).append(version)
-    if len(by_level) == 1:
-        return next(iter(by_level))
-    return "; ".join(f"{level} in {', '.join(versions)}" for level, versions in by_level.items())
+    return rule.across(lambda version: rule.level_in(version).value)
 
 
 def problems(rows: list[Row] | None = None) -> list[str]:
@@ -274,7 +274,7 @@ def setup(app):  # pragma: no cover - exercised by the book build
     from sphinx.util.docutils import SphinxDirective
 
     logger = logging.getLogger(__name__)
-    headers = ("rule", "section", "level", "binds", "kind", "tests")
+    headers = ("rule", "section", "basis", "level", "kind", "tests")
 
     def xref(reftype: str, target: str, content: nodes.Node, docname: str, explicit: bool):
         ref = addnodes.pending_xref(
@@ -322,7 +322,7 @@ def setup(app):  # pragma: no cover - exercised by the book build
             table = nodes.table(classes=["traceability"])
             group = nodes.tgroup(cols=len(headers))
             table += group
-            for width in (30, 18, 14, 9, 10, 14):
+            for width in (28, 16, 18, 12, 10, 14):
                 group += nodes.colspec(colwidth=width)
             head = nodes.thead()
             row = nodes.row()
@@ -336,7 +336,8 @@ def setup(app):  # pragma: no cover - exercised by the book build
                     para(xref("ref", r.rule_id, literal, docname, True)) if r.chapter else para(literal)
                 )
                 sections = para()
-                for i, line in enumerate(compact_sections(RULES[r.rule_id].sections)):
+                lines = compact_sections(RULES[r.rule_id].sections) if r.section else ["none: our choice"]
+                for i, line in enumerate(lines):
                     if i:
                         sections += nodes.raw("", "<br>", format="html")
                     sections += nodes.Text(line)
@@ -357,8 +358,8 @@ def setup(app):  # pragma: no cover - exercised by the book build
                 row += [
                     cell(rule),
                     cell(sections),
+                    cell(para(nodes.Text(r.basis))),
                     cell(*level),
-                    cell(para(nodes.Text(r.binds))),
                     cell(para(nodes.Text(r.kind))),
                     cell(tests),
                 ]

@@ -8,6 +8,7 @@ beyond the text. A version whose text differs overrides them in ``per_version``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -245,24 +246,44 @@ class Rule:
         """Every version's section: ``2.1.1 §13.3.3 · 2.2 §13.3.5 · ...``."""
         return " · ".join(self.cite(v).removeprefix("OCPI ") for v in self.versions)
 
+    def across(self, value: Callable[[str], str | None], none: str = "none") -> str:
+        """*value* of each version the rule has: one text when all agree, else each with its
+        versions (``policy in 2.1.1; SHALL in 2.2, 2.2.1, 2.3.0``)."""
+        by_value: dict[str, list[str]] = {}
+        for version in self.versions:
+            by_value.setdefault(value(version) or none, []).append(version)
+        if len(by_value) == 1:
+            return next(iter(by_value))
+        return "; ".join(f"{text} in {', '.join(versions)}" for text, versions in by_value.items())
+
+    @property
+    def is_pure_choice(self) -> bool:
+        """Whether the rule is this reference's choice in every version (the spec is silent)."""
+        return all(self.basis_in(v) is Basis.CHOICE for v in self.versions)
+
     def _repr_markdown_(self) -> str:
-        """A card for notebooks: the record's facts, from which version, and every section."""
+        """A card for notebooks: the rule, on what it rests (the spec's keyword as written and
+        whom it addresses), its level, from which version, every section, and this reference's
+        choice, reading or deviation."""
         missing = [v for v in VERSIONS if v not in self.sections]
         since = f"OCPI {self.since}" + (f" (not in {', '.join(missing)})" if missing else "")
-        by_version = "; ".join(f"{self.level_in(v).value} in {v}" for v in self.versions)
-        differs = len({self.level_in(v) for v in self.versions}) > 1
+        quote = self.across(lambda v: f"“{self.quote_in(v)}”" if self.quote_in(v) else None)
+        own = {Basis.READING: "our reading", Basis.DEVIATION: "the deviation"}.get(
+            self.basis_in(self.versions[-1]), "this reference's choice"
+        )
         rows = (
-            ("rule", f"`{self.id}`: {self.title}"),
-            ("level", self.level.value),
-            *((("level by version", by_version),) if differs else ()),
-            ("binds", ", ".join(p.value for p in self.binds)),
+            ("basis", self.across(lambda v: self.basis_in(v).value)),
+            ("keyword as written", self.across(self.keyword_in)),
+            ("addresses", self.addresses()),
+            ("level", self.across(lambda v: self.level_in(v).value)),
+            *((("the spec's words", quote),) if quote != "none" else ()),
             ("kind", self.kind.value),
             ("since", since),
-            ("sections", self.cite_all()),
-            *((("this reference's choice", self.choice),) if self.choice else ()),
+            ("where the spec is silent" if self.is_pure_choice else "sections", self.cite_all()),
+            *(((own, self.choice),) if self.choice else ()),
         )
         body = "\n".join(f"| {name} | {value} |" for name, value in rows)
-        return f"| | |\n|---|---|\n{body}\n"
+        return f"| rule | `{self.id}`: {self.title} |\n|---|---|\n{body}\n"
 
     @property
     def anchor(self) -> str:
