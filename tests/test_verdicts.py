@@ -228,3 +228,73 @@ def test_numbers_past_a_double_and_lone_surrogates_get_one_verdict_in_every_form
         report = check_start_session(data, version="2.3.0")
         assert report.conforms is False and "json.syntax" in report.rules
         report.to_json().encode("utf-8")
+
+
+# ---- conforms follows the basis, not the level -------------------------------------------
+
+def test_an_error_of_a_reading_is_a_refusal_not_a_violation():
+    from ocpi_ref.findings import Finding
+    from ocpi_ref.report import Report
+
+    reading = "commands.v211-response-either-shape"  # level: defined; basis: our reading
+    assert RULES[reading].level_in("2.1.1").is_spec and not RULES[reading].basis_in("2.1.1").is_spec
+    report = Report.of("2.1.1", [Finding(reading, Severity.ERROR, "/data", "a bare string")])
+    assert report.conforms is True and report.accepted is False and report.refusals
+    definition = Report.of("2.1.1", [Finding("type.json", Severity.ERROR, "/data", "not a string")])
+    assert definition.conforms is False and definition.violations
+    dumped = report.to_dict()["findings"][0]
+    assert dumped["basis"] == "our reading" and dumped["policy"] is True and "keyword" not in dumped
+
+
+def test_the_json_of_a_sentence_finding_names_keyword_and_addressee(start_session):
+    start_session["token"]["party_id"] = "XYZ"
+    (finding,) = [f for f in check_start_session(start_session, sender="DE-TNM").to_dict()["findings"]
+                  if f["rule"] == "start-session.own-tokens-only"]
+    assert (finding["basis"], finding["keyword"], finding["addresses"]) == ("spec sentence", "SHALL", "eMSP")
+
+
+# ---- the reference CPO over its backlog: HTTP 200, REJECTED, the limit named -------------
+
+@pytest.mark.rule("commands.backlog-limit")
+@pytest.mark.parametrize("version", ["2.1.1", "2.2.1"])
+def test_a_full_backlog_is_answered_at_ocpi_level_naming_the_limit(rfid_token, version):
+    import asyncio
+
+    import httpx
+
+    from ocpi_ref.cpo.app import create_cpo_app
+    from ocpi_ref.cpo.demo import TNM_TOKEN, demo_config
+    from ocpi_ref.cpo.replies import CHOICES
+    from ocpi_ref.emsp import token_header
+
+    config = demo_config(command_timeout=3, charge_point_deadline=2, max_backlog=1)
+    token = {k: v for k, v in rfid_token.items() if version != "2.1.1" or k in
+             ("uid", "type", "visual_number", "issuer", "valid", "whitelist", "language", "last_updated")}
+    if version == "2.1.1":
+        token["auth_id"] = rfid_token["contract_id"]
+    headers = {"Authorization": token_header(TNM_TOKEN, "plain" if version == "2.1.1" else "base64")}
+
+    def body(i: int) -> bytes:
+        return json.dumps({"response_url": f"http://127.0.0.1/cb/{i}", "token": token,
+                           "location_id": "LOC-0001", "evse_uid": "EVSE-SIL-1"}).encode()
+
+    async def main():
+        http = httpx.AsyncClient(transport=httpx.MockTransport(lambda r: httpx.Response(200)))
+        app = create_cpo_app(config, http=http)
+        path = f"/ocpi/cpo/{version}/commands/START_SESSION"
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://cpo.test") as c:
+            first = await c.post(path, content=body(0), headers=headers)
+            full = await c.post(path, content=body(1), headers=headers)
+            await app.state.cpo.aclose()
+        await http.aclose()
+        return first, full
+
+    first, full = asyncio.run(main())
+    assert first.status_code == 200 and first.json()["data"]["result"] == "ACCEPTED", first.text
+    env = full.json()
+    assert full.status_code == 200 and env["status_code"] == 2000 and env["data"]["result"] == "REJECTED"
+    assert "at most 1 commands under way" in env["status_message"] and "max_backlog" in env["status_message"]
+    if version != "2.1.1":
+        assert "max_backlog" in env["data"]["message"][0]["text"]
+    row = next(c for c in CHOICES if c.rule == "commands.backlog-limit")
+    assert row.http_status == 200 and row.result == "REJECTED"

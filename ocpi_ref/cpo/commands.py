@@ -44,6 +44,7 @@ from .config import CpoConfig, Partner
 from .delivery import Deliverer
 from .replies import (
     BACKLOG_FULL,
+    backlog_message,
     NO_SUCH_COMMAND,
     OPEN_COMMAND,
     OTHER_COMMAND,
@@ -133,15 +134,10 @@ class Commands:
         return self._not_supported(body, OTHER_COMMAND, f"{command} is not implemented by this reference CPO", version)
 
     def _backlog_full(self, caller: Caller, version: str) -> Reply:
-        """HTTP 429, CommandResponse REJECTED: the partner's lane is full (commands.backlog-limit)."""
+        """HTTP 200, CommandResponse REJECTED naming the limit: the partner's lane is full
+        (commands.backlog-limit; valid JSON to an existing resource gets no HTTP error)."""
         log.warning("partner %s: delivery backlog full, command refused [%s]", caller.partner.name, BACKLOG_FULL.rule)
-        message = (
-            f"{self.config.max_backlog} commands of yours are under way; try again once their "
-            f"results have come [{BACKLOG_FULL.rule}]"
-        )
-        reply = self._row(BACKLOG_FULL, message, version)
-        reply.http_status = BACKLOG_FULL.http_status
-        return reply
+        return self._row(BACKLOG_FULL, backlog_message(self.config.max_backlog), version)
 
     def _not_supported(self, body: bytes, row: Choice, message: str, version: str) -> Reply:
         """NOT_SUPPORTED in an envelope for a well-formed body; HTTP 400 when it is not JSON."""

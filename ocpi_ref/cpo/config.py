@@ -13,7 +13,7 @@ The format::
     charge_point_deadline = 20     # seconds the CPO waits for its Charge Point (< command_timeout)
     max_body_bytes = 16384         # larger request bodies get HTTP 413
     callback_timeout = 5           # seconds for the outgoing CommandResult POST
-    max_backlog = 1000             # commands under way per partner; more get HTTP 429
+    max_backlog = 1000             # commands under way per partner; more get REJECTED
     body_read_timeout = 10         # seconds to receive a request body; slower gets HTTP 408
     public_url = "https://cpo.example.com"   # optional: the root written into the Versions URLs
 

@@ -4,8 +4,14 @@ Every answer outside the StartSession decision is a :class:`Choice`: one row of 
 HTTP status, OCPI status code, ``data.result`` and rule. The handlers build their replies from
 these rows, and :func:`~ocpi_ref.cpo.replies.choices` joins them with the decision's own rows
 (:data:`ocpi_ref.flow.decision.OUTCOMES`) into the one table the book renders, so no table of
-choices is written twice. Where a row is not the spec's own (the 413, the 403), its rule record
-says so.
+choices is written twice.
+
+Every HTTP-level refusal was checked against "If a request is syntactically valid JSON and
+addresses an existing resource, a HTTP error MUST NOT be returned" (status codes §5; 2.1.1:
+'should'): the spec itself requires the 401 (2.2 and later); the 400 answers a body that is not
+JSON, the 404s a path that addresses no resource, the 408 a body that never arrived; the 413 and
+the 403 answer valid JSON with an HTTP error, and their records say DEVIATION with the reason; a
+full backlog is answered at OCPI level (HTTP 200, REJECTED), not with 429.
 """
 
 from __future__ import annotations
@@ -37,7 +43,8 @@ from ..v2_2_1.models import DisplayText
 from .config import Partner
 
 __all__ = [
-    "CHOICES", "Caller", "Choice", "Refusal", "Reply", "choices", "display", "finding_text", "json_object",
+    "CHOICES", "Caller", "Choice", "Refusal", "Reply", "backlog_message", "choices", "display", "finding_text",
+    "json_object",
     "not_json", "safe_text",
 ]
 
@@ -129,7 +136,7 @@ OPEN_COMMAND = _row("unknown command name in the path, OCPI 2.3.0", 200, OK, "NO
 OTHER_COMMAND = _row("RESERVE_NOW, CANCEL_RESERVATION, UNLOCK_CONNECTOR", 200, OK, "NOT_SUPPORTED",
                      OTHER_COMMANDS_NOT_SUPPORTED.id)
 BACKLOG_FULL = _row("StartSession or StopSession while the partner has ``max_backlog`` commands under way",
-                    429, CLIENT_ERROR, "REJECTED", BACKLOG_LIMIT.id)
+                    200, CLIENT_ERROR, "REJECTED", BACKLOG_LIMIT.id)
 STOP_INVALID = _row("StopSession breaks the field table or a type", 200, INVALID, "REJECTED", by_finding=True)
 STOP_USERINFO = _row("StopSession response_url carries user information", 200, INVALID, "REJECTED",
                      RESPONSE_URL_NO_USERINFO.id)
@@ -161,6 +168,15 @@ def choices() -> tuple[Choice, ...]:
 
 #: Every answer of the reference CPO, in the order a request meets them (computed once).
 CHOICES = choices()
+
+
+def backlog_message(limit: int) -> str:
+    """The message of a command refused because the partner has *limit* commands under way
+    (``commands.backlog-limit``): it names the limit, so the partner knows what to wait for."""
+    return (
+        f"REJECTED: this CPO takes at most {limit} commands under way per partner (max_backlog), "
+        f"and {limit} of yours are; try again once their results have come [{BACKLOG_LIMIT.id}]"
+    )
 
 
 def finding_text(findings: Iterable[Finding]) -> str:
