@@ -35,6 +35,7 @@ from ..rules.types import JSON_TYPE, REQUIRED
 from ..specs import spec
 from ..versions import DEFAULT_VERSION, version_key
 from .models import Version, VersionDetails, VersionDetails211
+from .values import data_type_findings, markup_findings, status_code_findings, version_number_findings
 
 __all__ = [
     "OBJECTS",
@@ -94,11 +95,16 @@ def _envelope(doc: Any, version: str, expect: str | None, what: str) -> tuple[li
         return [_error(JSON_TYPE.id, "", f"a response is an OCPI envelope (a JSON object), got {json_type_name(doc)}")], None, False
     findings = _model(doc, _ENVELOPES[version], version, "", "response envelope")
     status = doc.get("status_code")
+    findings.extend(status_code_findings(status, version))
     success = isinstance(status, int) and not isinstance(status, bool) and 1000 <= status < 2000
     data = doc.get("data")
-    if not success or expect is None:
+    typed = data_type_findings(doc, success)
+    findings.extend(typed)
+    if not success or expect is None or typed:
         return findings, data, False
     where = pointer("data")
+    if expect == LIST and data is None:
+        return findings, data, False  # a * list may be null or omitted (cardinality, §2.8)
     if "data" not in doc or data is None:
         findings.append(_error(ENVELOPE_DATA.id, where, f"status_code {status} is a success, but data is absent: the answer is {what}"))
         return findings, data, False
@@ -141,8 +147,16 @@ def _command_response_in(value: Any, version: str, where: str) -> list[Finding]:
     model = spec(version).command_response
     if version == "2.1.1" and isinstance(value, str):
         note = Finding(V211_RESPONSE_EITHER_SHAPE.id, Severity.INFO, where, "a bare CommandResponseType string, read as {\"result\": ...}")
-        return [note, *_model({"result": value}, model, version, where, "CommandResponse")]
-    return _model(value, model, version, where, "CommandResponse")
+        # The findings point into the document as sent: the string itself, not a /result it lacks.
+        read = _model({"result": value}, model, version, where, "CommandResponse")
+        inner = where + "/result"
+        return [note, *(Finding(f.rule, f.severity, where if f.pointer == inner else f.pointer, f.message) for f in read)]
+    return _model(value, model, version, where, "CommandResponse") + _markup(value, where)
+
+
+def _markup(value: Any, where: str) -> list[Finding]:
+    """Markup in the DisplayTexts of an object's ``message`` (``object.display-text-no-markup``)."""
+    return markup_findings(value.get("message"), where + "/message") if isinstance(value, Mapping) else []
 
 
 def check_command_response(data: Any, *, version: str = DEFAULT_VERSION) -> Report:
@@ -184,6 +198,7 @@ def check_command_result(data: Any, *, version: str = DEFAULT_VERSION) -> Report
             result_model = spec(version).command_result
             assert result_model is not None
             findings.extend(_model(doc, result_model, version, where, "CommandResult"))
+            findings.extend(_markup(doc, where))
         return findings
 
     return _guarded(version, run)
@@ -212,6 +227,8 @@ def check_version_list(data: Any, *, version: str = DEFAULT_VERSION) -> Report:
         findings.extend(more)
         for i, item in enumerate(value if read else ()):
             findings.extend(_model(item, Version, version, pointer("data", i), "Version"))
+            if isinstance(item, Mapping):
+                findings.extend(version_number_findings(item.get("version"), version, pointer("data", i, "version")))
         return findings
 
     return _guarded(version, run)
@@ -231,6 +248,7 @@ def check_version_details(data: Any, *, version: str = DEFAULT_VERSION, commands
             return findings
         model = VersionDetails211 if version == "2.1.1" else VersionDetails
         findings.extend(_model(value, model, version, pointer("data"), "version details object"))
+        findings.extend(version_number_findings(value.get("version"), version, pointer("data", "version")))
         endpoints = value.get("endpoints")
         where = pointer("data", "endpoints")
         if isinstance(endpoints, list) and not endpoints:
@@ -243,13 +261,14 @@ def check_version_details(data: Any, *, version: str = DEFAULT_VERSION, commands
 
 
 def _commands_endpoint(endpoints: list[Any], version: str, where: str) -> list[Finding]:
+    """A warning, never an error: no sentence requires a party to implement Commands."""
     listed = [e for e in endpoints if isinstance(e, Mapping) and e.get("identifier") == "commands"]
     if not listed:
-        return [_error(COMMANDS_ENDPOINT.id, where, f"no commands endpoint: a CPO that takes StartSession lists it in its OCPI {version} details")]
+        return [Finding(COMMANDS_ENDPOINT.id, Severity.WARNING, where, f"no commands endpoint: an eMSP cannot send this party a StartSession in OCPI {version} (modules are optional, so the document conforms)")]
     if version == "2.1.1" or any(e.get("role") == "RECEIVER" for e in listed):
         return []
     roles = ", ".join(str(e.get("role")) for e in listed)
-    return [_error(COMMANDS_ENDPOINT.id, where, f"the commands endpoint has role {roles}; the CPO's side of Commands is RECEIVER")]
+    return [Finding(COMMANDS_ENDPOINT.id, Severity.WARNING, where, f"the commands endpoint has role {roles}; a CPO that takes commands lists it as RECEIVER")]
 
 
 #: Every object ``ocpi-ref check --object`` knows, by name.

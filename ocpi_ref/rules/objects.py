@@ -11,7 +11,7 @@ version details, 6.2.2 the Endpoint class); chapter 5 in the 2.1.1 document, whi
 chapters the same way after Transport (3) and Status codes (4).
 """
 
-from .model import Kind, Level, Party, VersionText
+from .model import Basis, Kind, Level, Party, VersionText
 from .registry import define
 
 ENVELOPE_DATA = define(
@@ -84,4 +84,96 @@ INVALID_OBJECT_2001 = define(
             level=Level.PLAIN, quote="no HTTP error should be returned", keyword="should"
         )
     },
+)
+
+STATUS_CODE_LISTED = define(
+    id="object.status-code-listed",
+    title="status_code is a code the version lists",
+    statement=(
+        "The status codes chapter lists the codes there are: 1000; 2000 to 2004; 3000 to 3003; "
+        "the hub codes 4000 to 4003 (4000 from 2.2.1 on, 4xxx from 2.2 on); and from 2.2 on the "
+        "reserved custom ranges 1900-1999, 2900-2999, 3900-3999 and 4900-4999. A four-digit "
+        "code outside them is no OCPI status code."
+    ),
+    sections={"2.1.1": "4", "2.2": "5", "2.2.1": "5", "2.3.0": "5"},
+    level=Level.DEFINED,
+    binds=(Party.CPO, Party.EMSP),
+    kind=Kind.PAYLOAD,
+    per_version={
+        "2.1.1": VersionText(
+            statement=(
+                "OCPI 2.1.1 lists 1000, 2000 to 2003 and 3000 to 3003, reserves no custom ranges, "
+                "and describes status_code as 'at least four digits'."
+            ),
+            basis=Basis.READING,
+            choice=(
+                "A reading: 2.1.1's lists may not be meant as closed (the field allows more than "
+                "four digits and no range is reserved), so an unlisted code is a warning there."
+            ),
+        )
+    },
+)
+
+STATUS_CODE_CUSTOM = define(
+    id="object.status-code-custom",
+    title="A custom status code: conforming, with a warning",
+    statement=(
+        "From 2.2 on each class reserves a range for custom status codes, and the chapter says "
+        "custom codes are not used by the standard modules as the document describes them."
+    ),
+    choice=(
+        "A reading: the sentence tells what the standard modules define (no code in those "
+        "ranges), not that a party may never send one; a reader of a standard module cannot "
+        "know what a custom code means, so this reference warns and the document conforms."
+    ),
+    sections={"2.2": "5", "2.2.1": "5", "2.3.0": "5"},
+    level=Level.SHALL_NOT,
+    binds=(Party.CPO, Party.EMSP),
+    kind=Kind.PAYLOAD,
+    quote="Custom status code range values SHALL NOT be used by standard OCPI module as described in this document!",
+    keyword="SHALL NOT",
+    basis=Basis.READING,
+)
+
+DISPLAY_TEXT_NO_MARKUP = define(
+    id="object.display-text-no-markup",
+    title="DisplayText holds no markup",
+    statement=(
+        "A DisplayText's text is shown to an end user as it is: the types chapter allows no "
+        "markup or HTML in it."
+    ),
+    choice=(
+        "What counts as markup is this reference's reading: an HTML or XML tag (<b>, </p>, "
+        "<br/>, <!-- -->, <?xml ?>) or a character reference (&amp;, &#233;, &#xE9;) is an "
+        "error. Lightweight markup such as Markdown is not detected: its marks (*, _, #) are "
+        "ordinary characters of a text."
+    ),
+    sections={"2.1.1": "14.3", "2.2": "16.3", "2.2.1": "16.3", "2.3.0": "17.6"},
+    level=Level.DEFINED,
+    binds=(Party.CPO, Party.EMSP),
+    kind=Kind.PAYLOAD,
+    quote="No markup, html etc. allowed.",
+)
+
+VERSION_NUMBER = define(
+    id="object.version-number",
+    title="A version number is one the version lists",
+    statement=(
+        "A Version's and a version details' version is a VersionNumber: in 2.2 and 2.2.1 a "
+        "closed enum of the versions known then (2.0, 2.1, 2.1.1, 2.2, and 2.2.1 in 2.2.1); in "
+        "2.3.0 an OpenEnum, so another value is allowed."
+    ),
+    choice=(
+        "A published OCPI version newer than the one checked (2.3.0 in a 2.2.1 version list) is "
+        "no finding: the version list is one document for every version a party serves, and the "
+        "enum lists the versions known when each was written. In 2.3.0 an unlisted value is "
+        "information. In 2.1.1 the changelog makes the version a VersionNumber enum (2.0, 2.1, "
+        "2.1.1), but its table is not among the sources read here: an unlisted value is a "
+        "warning there."
+    ),
+    sections={"2.1.1": "5.2.4", "2.2": "6.2.5", "2.2.1": "6.2.5", "2.3.0": "6.2.5"},
+    level=Level.DEFINED,
+    binds=(Party.CPO, Party.EMSP),
+    kind=Kind.PAYLOAD,
+    per_version={"2.1.1": VersionText(basis=Basis.READING)},
 )
