@@ -251,3 +251,16 @@ def test_version_numbers_are_the_listed_ones_before_2_3_0():
     assert open_enum.conforms is True and [f.severity.value for f in open_enum.findings] == ["info"]
     assert listing("1.9", "2.1.1").conforms is True  # read from the 2.1.1 changelog: a warning
     assert not check_version_details(details([COMMANDS], "9.9"), version="2.2.1").conforms
+
+
+@pytest.mark.rule("object.envelope-data")
+@pytest.mark.parametrize("version", ["2.1.1", "2.2"])
+def test_a_version_list_shaped_as_the_2_2_data_table_conforms_there(version):
+    """The 2.2 (and 2.1.1) Data table declares a property 'versions'; 2.2.1 removed it."""
+    listed = [{"version": version, "url": "https://cpo.example.com/v"}]
+    shaped = check_version_list(envelope({"versions": listed}), version=version)
+    assert shaped.conforms is True and [f.severity.value for f in shaped.findings] == ["info"]
+    broken = check_version_list(envelope({"versions": [{"version": version, "url": "not a url"}]}), version=version)
+    assert [(f.pointer, f.rule) for f in broken.errors] == [("/data/versions/0/url", "type.url")]
+    assert check_version_list(envelope({"versions": []}), version=version).errors[0].pointer == "/data/versions"
+    assert check_version_list(envelope({"versions": listed}), version="2.2.1").conforms is False

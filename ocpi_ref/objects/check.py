@@ -223,15 +223,30 @@ def check_version_list(data: Any, *, version: str = DEFAULT_VERSION) -> Report:
         doc, findings, usable = _loaded(data)
         if not usable:
             return findings
+        where: tuple[str, ...] = ("data",)
+        if version in TABLE_SHAPED_VERSIONS and _table_shaped(doc):
+            # 2.1.1 and 2.2 draw data as an object with a 'versions' list; their examples, and
+            # 2.2.1 on, send the bare list: both conform there (object.envelope-data's reading).
+            findings.append(Finding(ENVELOPE_DATA.id, Severity.INFO, pointer("data"), f"data is {{\"versions\": [...]}}, as the OCPI {version} Data table shows; its examples and later versions send the bare list"))
+            doc, where = {**doc, "data": doc["data"]["versions"]}, ("data", "versions")
         more, value, read = _envelope(doc, version, NON_EMPTY, "a list of Version objects")
-        findings.extend(more)
+        findings.extend(Finding(f.rule, f.severity, f.pointer.replace("/data", pointer(*where), 1), f.message) for f in more)
         for i, item in enumerate(value if read else ()):
-            findings.extend(_model(item, Version, version, pointer("data", i), "Version"))
+            findings.extend(_model(item, Version, version, pointer(*where, i), "Version"))
             if isinstance(item, Mapping):
-                findings.extend(version_number_findings(item.get("version"), version, pointer("data", i, "version")))
+                findings.extend(version_number_findings(item.get("version"), version, pointer(*where, i, "version")))
         return findings
 
     return _guarded(version, run)
+
+
+#: The versions whose version list Data table shows data as ``{"versions": [...]}``.
+TABLE_SHAPED_VERSIONS = ("2.1.1", "2.2")
+
+
+def _table_shaped(doc: Any) -> bool:
+    data = doc.get("data") if isinstance(doc, Mapping) else None
+    return isinstance(data, Mapping) and isinstance(data.get("versions"), list)
 
 
 def check_version_details(data: Any, *, version: str = DEFAULT_VERSION, commands: bool = True) -> Report:

@@ -31,6 +31,10 @@ ENVELOPE_DATA = define(
     notes=(
         "Command POST response data: 2.1.1 §13.2.1, 2.2 and later §13.2.1; version list "
         "§6.1.1 (2.1.1 §5.1.1); version details §6.2.1 (2.1.1 §5.2.1).",
+        "OCPI 2.1.1 and 2.2 draw the version list's Data table as an object with a 'versions' "
+        "list, while their examples and 2.2.1 on send the bare list: in those versions both "
+        "shapes conform (a reading of a self-contradicting text; the table shape is reported "
+        "as information).",
         "The shape is each endpoint's Response Data table (a definition). The status codes "
         "chapter's sentence about it says data 'SHOULD contain the information as specified' "
         "(2.1.1: 'should'), not SHALL.",
