@@ -103,8 +103,10 @@ STATUS_CODE_LISTED = define(
     level=Level.DEFINED,
     binds=(Party.CPO, Party.EMSP),
     kind=Kind.PAYLOAD,
+    quote="OCPI status code, as listed in Status Codes",
     per_version={
         "2.1.1": VersionText(
+            quote="Response code, as listed in Status Codes",
             statement=(
                 "OCPI 2.1.1 lists 1000, 2000 to 2003 and 3000 to 3003, reserves no custom ranges, "
                 "and describes status_code as 'at least four digits'."
