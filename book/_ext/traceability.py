@@ -351,7 +351,9 @@ def setup(app):  # pragma: no cover - exercised by the book build
                     tests = para(nodes.strong(text="none"))
                 level = [para(nodes.Text(r.level))]
                 if r.choice:
-                    choice = folded(summary="our choice")
+                    label = {"our reading": "our reading", "deviation": "the deviation"}
+                    latest = RULES[r.rule_id].basis_in(RULES[r.rule_id].versions[-1]).value
+                    choice = folded(summary=label.get(latest, "our choice"))
                     choice += para(nodes.Text(r.choice))
                     level.append(choice)
                 row = nodes.row(ids=[f"trace-{r.rule_id.replace('.', '-')}"])

@@ -140,8 +140,7 @@ RFID_15_MINUTES = define(
     statement=(
         "For an RFID Token, the CPO does not ask the eMSP for a real-time authorization of that "
         "Token at the same EVSE or Charge Point within 15 minutes of receiving the StartSession: "
-        "a driver who taps the card there in that time is already authorized. After that, the "
-        "Token's whitelist type decides again."
+        "a driver who taps the card there in that time is already authorized."
     ),
     choice=(
         "That the window includes its last second, and that the whitelist decides again after "
@@ -291,7 +290,7 @@ AUTHORIZATION_REFERENCE_ECHO = define(
     title="authorization_reference is carried into Session and CDR",
     statement=(
         "When the StartSession carries an authorization_reference, it is provided in the "
-        "Session and CDR it leads to. The SHALL is in the Sessions and CDRs modules (OCPI 2.2.1 "
+        "relevant Session and/or CDR (the field's description). The SHALL is in the Sessions and CDRs modules (OCPI 2.2.1 "
         "§9.3.1, §10.3.1): they carry the same value the eMSP gave, and when the eMSP gave "
         "several (a real-time authorization, a ReserveNow, a StartSession), the last given "
         "value SHALL be used."
