@@ -332,3 +332,14 @@ def test_basis_text_names_keyword_and_party():
     assert RULES["commands.body-size-limit"].basis_text("2.2.1") == "deviation"
     assert RULES["type.enum"].basis_text("2.2.1") == "spec definition"
     assert RULES["commands.unique-response-url"].basis_text("2.2.1") == "spec sentence, advised, eMSP"
+
+
+@pytest.mark.rule("commands.auth-method-command")
+def test_auth_method_command_rests_on_the_authmethod_definition(start_session):
+    from ocpi_ref import StartSession
+    from ocpi_ref.flow.session_token import session_token_fields
+
+    rule = RULES["commands.auth-method-command"]
+    assert rule.basis_in("2.2.1") is Basis.READING and not rule.obliges(Party.CPO, "2.2.1")
+    assert rule.sections["2.2.1"] == "10.4.1" and "COMMAND" not in RULES["start-session.token-in-session-and-cdr"].quote
+    assert session_token_fields(StartSession.model_validate(start_session))["auth_method"] == "COMMAND"

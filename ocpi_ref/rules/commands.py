@@ -307,3 +307,25 @@ OTHER_TOKEN_NO_REALTIME_AUTH = define(
         )
     },
 )
+
+AUTH_METHOD_COMMAND = define(
+    id="commands.auth-method-command",
+    title="A Session started by a StartSession says auth_method COMMAND",
+    statement=(
+        "AuthMethod COMMAND is defined as authorization by a command like StartSession (CDRs "
+        "module). The Session's auth_method may change while it runs (a driver who then taps a "
+        "whitelisted card: WHITELIST), and the CDR carries the last method used."
+    ),
+    choice=(
+        "A reading of the definition: a Session started by a StartSession starts with auth_method "
+        "COMMAND. No sentence requires it (start-session.token-in-session-and-cdr's SHALL is "
+        "about the Token), so another value is a warning, never a failure. This reference's CPO "
+        "writes COMMAND."
+    ),
+    sections={"2.2": "10.4.1", "2.2.1": "10.4.1", "2.3.0": "10.4.1"},
+    level=Level.DEFINED,
+    binds=(Party.CPO,),
+    kind=Kind.BEHAVIOUR,
+    quote="Command like StartSession",
+    basis=Basis.READING,
+)

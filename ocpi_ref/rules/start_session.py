@@ -204,7 +204,8 @@ TOKEN_IN_SESSION_AND_CDR = define(
     choice=(
         "This reference's CPO writes auth_method COMMAND into the Session it starts. That rests "
         "on AuthMethod's definition in the CDRs module (COMMAND: 'Command like StartSession', "
-        "OCPI 2.2.1 §10.4.1), not on this rule's SHALL, which says nothing of auth_method. It "
+        "OCPI 2.2.1 §10.4.1; commands.auth-method-command), not on this rule's SHALL, which "
+        "says nothing of auth_method. It "
         "keeps the Token's fields exactly as received (a recommendation: CiStrings compare "
         "without case)."
     ),
