@@ -69,13 +69,15 @@ def test_cpo_refuses_a_foreign_token(start_session):
     assert decide(start_session, sender=["nl-abc", "de-tnm"]).accepted
 
 
-@pytest.mark.rule("start-session.location-of-receiver")
+@pytest.mark.rule("start-session.location-of-receiver", "commands.unknown-evse-rejected")
 def test_unknown_location_evse_or_connector_is_2003(start_session):
     assert decide(dict(start_session, location_id="loc-0001")).accepted  # CiString: case ignored
-    for changes in ({"location_id": "NOPE"}, {"evse_uid": "NOPE"}, {"connector_id": "9"}):
+    for changes, rule in (({"location_id": "NOPE"}, "start-session.location-of-receiver"),
+                          ({"evse_uid": "NOPE"}, "commands.unknown-evse-rejected"),
+                          ({"connector_id": "9"}, "commands.unknown-evse-rejected")):
         decision = decide(dict(start_session, **changes))
         assert (decision.result, decision.status_code) == (CommandResponseType.REJECTED, 2003), changes
-        assert decision.rule == "start-session.location-of-receiver"
+        assert decision.rule == rule, changes
 
 
 @pytest.mark.rule("start-session.evse-optional")

@@ -39,7 +39,7 @@ from urllib.parse import SplitResult, urlsplit
 from ..checker import check_start_session_model
 from ..report import Report
 from ..party import PartyId, parse_parties
-from ..rules.commands import RESPONSE_URL_ALLOWED, RESPONSE_URL_NO_USERINFO
+from ..rules.commands import RESPONSE_URL_ALLOWED, RESPONSE_URL_NO_USERINFO, UNKNOWN_EVSE_REJECTED
 from ..rules.start_session import (
     CONNECTOR_REQUIRED_BY_EVSE,
     CPO_NO_VALIDITY_CHECK,
@@ -82,7 +82,7 @@ URL_NOT_ALLOWED = Outcome(
     INVALID, _REJECTED, RESPONSE_URL_ALLOWED.id,
 )
 NO_LOCATION = Outcome("unknown Location", UNKNOWN_LOCATION, _REJECTED, LOCATION_OF_RECEIVER.id)
-NO_EVSE = Outcome("unknown EVSE or connector", UNKNOWN_LOCATION, _REJECTED, LOCATION_OF_RECEIVER.id)
+NO_EVSE = Outcome("unknown EVSE or connector", UNKNOWN_LOCATION, _REJECTED, UNKNOWN_EVSE_REJECTED.id)
 CONNECTOR_MISSING = Outcome(
     "EVSE requires connector_id, none given", INVALID, _REJECTED, CONNECTOR_REQUIRED_BY_EVSE.id
 )

@@ -329,3 +329,21 @@ AUTH_METHOD_COMMAND = define(
     quote="Command like StartSession",
     basis=Basis.READING,
 )
+
+UNKNOWN_EVSE_REJECTED = define(
+    id="commands.unknown-evse-rejected",
+    title="An unknown EVSE or connector: status 2003 and REJECTED",
+    statement=(
+        "The spec says nothing of a StartSession whose evse_uid or connector_id the CPO does "
+        "not know. Status 2003 is 'Unknown Location', and any client error is of the 2xxx class."
+    ),
+    choice=(
+        "This reference answers it like an unknown Location: HTTP 200, status 2003, "
+        "CommandResponse REJECTED, and no CommandResult. Another 2xxx code (2001, say) is as "
+        "good an answer; start-session.location-of-receiver is about location_id only."
+    ),
+    sections={"2.1.1": "13.3.3", "2.2": "13.3.5", "2.2.1": "13.3.5", "2.3.0": "13.3.5"},
+    level=Level.POLICY,
+    binds=(Party.CPO,),
+    kind=Kind.BEHAVIOUR,
+)
