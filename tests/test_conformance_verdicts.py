@@ -184,3 +184,23 @@ def test_redaction_keeps_the_scheme_and_length_and_scrubs_every_form():
     scrub = Scrubber(["s3cret-token"])
     for form in _forms("s3cret-token"):
         assert "s3cret" not in scrub(f"a {form} b") and "<redacted>" in scrub(f"a {form} b")
+
+
+@pytest.mark.rule("object.commands-endpoint")
+def test_commands_url_aims_at_an_endpoint_discovery_does_not_yield():
+    from mutants import MUTANTS
+
+    hidden = next(m for m in MUTANTS if m.name == "no commands endpoint")
+
+    async def run():
+        async with serve_mutant(short_config(), hidden) as url:
+            commands = url.removesuffix("/versions") + "/cpo/2.2.1/commands"
+            return await run_suite(target(url, commands_url=commands),
+                                   ["discovery.commands-endpoint", "transport.invalid-object", "start-session.accepted"])
+
+    spoken, outcomes = asyncio.run(run())
+    got = {o.name: o for o in outcomes}
+    assert got["start-session.accepted"].status is Status.PASS and got["transport.invalid-object"].status is Status.PASS
+    listed = got["discovery.commands-endpoint"]
+    assert listed.status is verdict("object.commands-endpoint", "2.2.1")
+    assert any("discovery does not list the commands endpoint; the run uses --commands-url" in c.message for c in listed.checks)

@@ -99,21 +99,6 @@ def new_token(version: str, owner: PartyId, uid: str, *, valid: bool = True) -> 
     return spec(version).token.model_validate(fields).model_dump(mode="json")
 
 
-class TimedTracker(CommandTracker):
-    """A tracker that also notes when each answer arrived (monotonic seconds)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.times: list[float] = []
-
-    def arrive(self, *args: Any, **kw: Any) -> bool:
-        self.times.append(time.monotonic())
-        return super().arrive(*args, **kw)
-
-    def timed(self, request_id: str) -> list[tuple[float, Arrival]]:
-        return [(t, a) for t, a in zip(self.times, self.arrivals) if a.request_id == request_id]
-
-
 @dataclass
 class Started:
     """The accepted StartSession later scenarios read: what we sent, when, and its id."""
@@ -133,7 +118,7 @@ class Probe:
     target: Target
     version: str = ""
     http: httpx.AsyncClient | None = None
-    tracker: TimedTracker = field(default_factory=TimedTracker)
+    tracker: CommandTracker = field(default_factory=CommandTracker)
     callback_base: str = ""
     offered: list[str] = field(default_factory=list)
     version_list: Exchange | None = None
@@ -306,7 +291,7 @@ class Probe:
         while time.monotonic() < deadline:
             await asyncio.sleep(0.02)
         self.tracker.forget(request_id)
-        return self.tracker.timed(request_id)
+        return [(a.at, a) for a in self.tracker.arrivals_for(request_id)]
 
 
 def mistake_at_start(ex: Exchange, target: Target) -> None:
