@@ -18,7 +18,9 @@ from urllib.parse import urlsplit
 
 from ..findings import Severity
 from ..report import Report
-from ..rules import RULES, Basis, Party
+from ..rules import RULES, Party
+from ..rules.judging import basis_text as _basis_text
+from ..rules.judging import fails
 from .secrets import redact_headers
 
 __all__ = ["SCENARIOS", "Check", "Exchange", "Outcome", "Scenario", "Skip", "Status", "TesterMistake", "basis_text", "scenario", "verdict"]
@@ -48,24 +50,12 @@ def verdict(rule_id: str | None, version: str, party: Party = Party.CPO) -> Stat
     """FAIL only when *rule_id* is a MUST/SHALL (NOT) sentence addressed to *party* in *version*;
     WARN for anything else (SHOULD, a definition, an example, our reading or choice, a duty
     of the other party, or no rule at all)."""
-    rule = RULES.get(rule_id) if rule_id else None
-    return Status.FAIL if rule is not None and rule.applies_to(version) and rule.obliges(party, version) else Status.WARN
+    return Status.FAIL if fails(rule_id, version, party) else Status.WARN
 
 
 def basis_text(rule_id: str | None, version: str, party: Party = Party.CPO) -> str:
-    """On what a check rests, in words: ``spec sentence (SHALL, addressed to the CPO)``,
-    ``spec definition``, ``our choice``, or why the judged party is not bound."""
-    rule = RULES.get(rule_id) if rule_id else None
-    if rule is None:
-        return "no rule: not a verdict on the peer"
-    v = version if rule.applies_to(version) else None
-    basis = rule.basis_in(v)
-    bound = ", ".join(p.value for p in rule.binds)
-    if basis is Basis.SENTENCE:
-        keyword = rule.keyword_in(v) or rule.level_in(v).value
-        text = f"{basis.value} ({keyword}, addressed to the {bound})"
-        return text if party in rule.binds else text + f": not a duty of the {party.value}"
-    return basis.value + ("" if party in rule.binds or basis is not Basis.DEFINITION else f" (binds the {bound})")
+    """On what a check rests, in words (:func:`ocpi_ref.rules.judging.basis_text`)."""
+    return _basis_text(rule_id, version, party)
 
 
 def trim(text: str | None, limit: int = TRIM) -> str:
