@@ -198,14 +198,18 @@ class Scenario:
     rules: tuple[str, ...]
     writes: bool
     run: Callable[[Any], Awaitable[None]] = field(compare=False, repr=False)
+    prepare: Callable[[Any], Awaitable[Any]] | None = field(default=None, compare=False, repr=False)
+    """Started with the run, concurrently, when the scenario waits long on the peer; the
+    scenario judges what it found (``trial.probe.prepared[name]``)."""
 
 
 #: Every scenario, in the order a run takes them (later ones read what earlier ones left).
 SCENARIOS: list[Scenario] = []
 
 
-def scenario(name: str, title: str, *rules: str, writes: bool = False) -> Callable[[Callable[[Any], Awaitable[None]]], Callable[[Any], Awaitable[None]]]:
-    """Register the decorated ``async def f(trial)`` as a scenario."""
+def scenario(name: str, title: str, *rules: str, writes: bool = False,
+             prepare: Callable[[Any], Awaitable[Any]] | None = None) -> Callable[[Callable[[Any], Awaitable[None]]], Callable[[Any], Awaitable[None]]]:
+    """Register the decorated ``async def f(trial)`` as a scenario (*prepare*: see :class:`Scenario`)."""
     for rule in rules:
         if rule not in RULES:
             raise ValueError(f"scenario {name}: unknown rule id {rule!r}")
@@ -213,7 +217,7 @@ def scenario(name: str, title: str, *rules: str, writes: bool = False) -> Callab
     def register(fn: Callable[[Any], Awaitable[None]]) -> Callable[[Any], Awaitable[None]]:
         if any(s.name == name for s in SCENARIOS):
             raise ValueError(f"scenario defined twice: {name}")
-        SCENARIOS.append(Scenario(name, title, rules, writes, fn))
+        SCENARIOS.append(Scenario(name, title, rules, writes, fn, prepare))
         return fn
 
     return register

@@ -26,7 +26,7 @@ import pytest
 from .model import Outcome, Scenario, Status, TesterMistake
 from .probe import Probe, Target
 from .secrets import Scrubber
-from .suite import render_text, run_scenario, select, to_json
+from .suite import prepare, render_text, run_scenario, select, to_json
 
 __all__ = ["ConformanceWarning", "ScenarioItem", "target_from_options"]
 
@@ -142,6 +142,7 @@ class ConformanceRun:
                 self._loop = _Loop()
                 self._probe = self._loop.run(Probe(self.target).__aenter__())
                 self.version = self._probe.version
+                self._loop.run(_prepare(self._probe, self.scenarios))
             assert self._probe is not None
             outcome = self._loop.run(run_scenario(self._probe, scenario))
         except TesterMistake as mistake:
@@ -165,6 +166,10 @@ class ConformanceRun:
         if self.outcomes:
             terminalreporter.section("OCPI conformance")
             terminalreporter.write_line(render_text(self.version, self.outcomes, seconds=time.monotonic() - self.started, secrets=self.secrets))
+
+
+async def _prepare(probe: Probe, scenarios: list[Scenario]) -> None:
+    prepare(probe, scenarios)  # on the run's loop, where the prepared tasks go on between items
 
 
 class ScenarioItem(pytest.Item):

@@ -131,6 +131,8 @@ class Probe:
     start_refused: str | None = None
     """Why the CPO did not accept our conforming StartSession, when it did not (the root of
     what the refusal scenarios would otherwise misread)."""
+    prepared: dict[str, asyncio.Future[Any]] = field(default_factory=dict)
+    """Scenario name → what its ``prepare`` found (started with the run)."""
     listed_commands: bool = False
     """Whether the version details list a commands endpoint (with ``commands_url`` given too)."""
     _stack: AsyncExitStack | None = None

@@ -7,6 +7,7 @@ scenarios one test item each); :class:`Trial` is what a scenario function receiv
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Iterable, Sequence
@@ -20,7 +21,7 @@ from .secrets import Scrubber
 
 NO_ANSWER = "conformance.answer-limits"
 
-__all__ = ["Trial", "render_text", "run_scenario", "run_suite", "select", "to_json"]
+__all__ = ["Trial", "prepare", "render_text", "run_scenario", "run_suite", "select", "to_json"]
 
 
 class Trial:
@@ -119,13 +120,26 @@ async def run_scenario(probe: Probe, scenario: Scenario) -> Outcome:
     return Outcome(scenario, status, trial.checks, "", time.monotonic() - started)
 
 
+def prepare(probe: Probe, chosen: Sequence[Scenario]) -> None:
+    """Start the long waits of the *chosen* scenarios that have them, all at once, so the run
+    takes the longest of them rather than their sum."""
+    for s in chosen:
+        if s.prepare is not None and not (s.writes and probe.target.read_only):
+            probe.prepared[s.name] = asyncio.ensure_future(s.prepare(Trial(probe)))
+
+
 async def run_suite(target: Target, names: Iterable[str] | None = None) -> tuple[str, list[Outcome]]:
     """Run the scenarios against *target*; the version spoken and every outcome, in order.
 
     Raises :class:`~.model.TesterMistake` when what the tester gave does not fit the peer."""
     chosen = select(names)
     async with Probe(target) as probe:
-        return probe.version, [await run_scenario(probe, s) for s in chosen]
+        prepare(probe, chosen)
+        try:
+            return probe.version, [await run_scenario(probe, s) for s in chosen]
+        finally:
+            for task in probe.prepared.values():
+                task.cancel()
 
 
 _MARK = {Status.PASS: "pass", Status.FAIL: "FAIL", Status.WARN: "warn", Status.SKIP: "skip"}
