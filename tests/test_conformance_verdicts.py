@@ -57,15 +57,26 @@ def test_a_foreign_token_accepted_is_not_the_cpos_fault():
     assert not rule.obliges(Party.CPO, "2.2.1") and verdict(rule.id, "2.2.1") is Status.WARN
 
 
-def test_a_22_version_list_shaped_as_the_22_table_is_read():
+def _versions_object_22():
     async def run():
         async with serve_mutant(short_config(), VERSIONS_OBJECT_22) as url:
             return await run_suite(target(url, "2.2", read_only=True))
 
-    spoken, outcomes = asyncio.run(run())
+    return asyncio.run(run())
+
+
+def test_a_22_version_list_shaped_as_the_22_table_is_read():
+    spoken, outcomes = _versions_object_22()
     got = {o.name: o.status for o in outcomes}
     assert spoken == "2.2" and got["discovery.version-details"] is Status.PASS  # discovery read the list
     assert got["transport.malformed-json"] is Status.PASS
+
+
+@pytest.mark.xfail(strict=True, reason="the 2.2 version-list checker (ocpi_ref/objects) still reports the 2.2 table's "
+                                       "{versions: [...]} shape under object.envelope-data; the fix is the checker's")
+def test_a_22_version_list_shaped_as_the_22_table_gets_no_fail():
+    spoken, outcomes = _versions_object_22()
+    assert not [o.name for o in outcomes if o.status is Status.FAIL], render_text(spoken, outcomes)
 
 
 @pytest.mark.rule("commands.request-ids-echoed")
