@@ -228,6 +228,17 @@ def no_commands_endpoint(w: Wrapper, call: Call) -> None:
         _edit_answer(call, edit)
 
 
+def takes_plain_token(w: Wrapper, call: Call) -> None:
+    """The credentials token is taken unencoded in 2.2.1 too (re-encoded before the CPO sees it)."""
+    import base64
+
+    from ocpi_ref.cpo.demo import TNM_TOKEN
+
+    auth = call.headers.get("authorization", "")
+    if auth.startswith("Token ") and auth[6:] == TNM_TOKEN:
+        call.headers["authorization"] = "Token " + base64.b64encode(TNM_TOKEN.encode()).decode()
+
+
 def unknown_evse_2001(w: Wrapper, call: Call) -> None:
     """An unknown EVSE is answered with status 2001 (the spec names no code for it)."""
     doc = _json(call.body)
@@ -361,6 +372,7 @@ MUTANTS = (
     Mutant("a TIMEOUT after the advertised timeout", "start-session.silent-charge-point", None, "commands.no-result-after-timeout",
            before=_via_relay("late-timeout", silent=True), relay=True),
     Mutant("list-wrapped data", "start-session.accepted", None, "object.envelope-data", after=list_data),
+    Mutant("takes an unencoded token in 2.2.1", "transport.token-encoding", None, "commands.authorization-encoding", before=takes_plain_token),
     Mutant("a lower-cased echo", "session.case-preserved", "warn", "type.cistring", before=lower_case),
     Mutant("no commands endpoint", "discovery.commands-endpoint", None, "object.commands-endpoint", after=no_commands_endpoint),
 )

@@ -37,6 +37,9 @@ def _endpoints(t) -> list[tuple[str, str, str | None]]:
     for module in ("sessions", "cdrs"):
         if module in t.probe.endpoints:
             out.append(("GET", t.probe.endpoints[module], None))
+    if "tokens" in t.probe.endpoints:
+        party = t.probe.target.parties[0]
+        out.append(("GET", f"{t.probe.endpoints['tokens']}/{party.country_code}/{party.party_id}/OCPI-REF-PROBE", None))
     return out
 
 
