@@ -54,6 +54,10 @@ def test_a_foreign_token_and_a_reused_response_url_are_both_in_the_report():
     assert reused["exchange"] == "POST /ocpi/cpo/2.2.1/commands/START_SESSION (X-Request-ID r-1)"
     assert report["(no credentials)"]["findings"][0]["rule"] == "commands.credentials-required"
     text = judge.text()
+    import base64
+
+    for form in (TNM_TOKEN, base64.b64encode(TNM_TOKEN.encode()).decode(), TNM_CALLBACK):
+        assert form not in text and form not in json.dumps(report)  # no credentials in the report
     assert "judging report" in text and "[start-session.own-tokens-only; spec sentence (SHALL, addressed to the eMSP)]" in text
     foreign = next(f for f in tnm["findings"] if f["rule"] == "start-session.own-tokens-only")
     assert foreign["verdict"] == "fail"  # the eMSP's own SHALL

@@ -140,12 +140,20 @@ class Check:
         where = rule.cite(version) if rule.applies_to(version) else rule.cite()
         return f"{rule.id}: {rule.title} ({where})"
 
+    def quote(self, version: str) -> str | None:
+        """The spec's own words the rule rests on in *version*, when its record quotes them."""
+        rule = RULES.get(self.rule) if self.rule else None
+        if rule is None:
+            return None
+        return rule.quote_in(version if rule.applies_to(version) else None)
+
     def to_dict(self, version: str) -> dict[str, Any]:
         return {
             "status": self.status.value,
             "rule": self.rule,
             "message": self.message,
             "expected": self.expected(version),
+            "quote": self.quote(version),
             "basis": self.basis or basis_text(self.rule, version),
             "exchange": self.exchange.to_dict() if self.exchange else None,
         }

@@ -165,7 +165,8 @@ def render_text(version: str, outcomes: Sequence[Outcome], *, seconds: float | N
             expected = c.expected(version)
             if expected:
                 lines.append(f"        the spec: {expected}")
-            lines.append(f"        basis: {c.basis or basis_text(c.rule, version)}")
+            quote = c.quote(version)
+            lines.append(f"        basis: {c.basis or basis_text(c.rule, version)}" + (f'; "{quote}"' if quote else ""))
             if exchanges and c.exchange is not None and id(c.exchange) not in shown:
                 shown.add(id(c.exchange))
                 lines.extend("        " + line for line in c.exchange.lines())
