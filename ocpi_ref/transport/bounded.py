@@ -76,8 +76,7 @@ class BoundedTransport(httpx.AsyncBaseTransport):
         if declared.isdigit() and int(declared) > self.max_bytes:
             await response.aclose()
             raise AnswerTooLarge(f"answer too large: {declared} bytes declared, more than {self.max_bytes}", request=request)
-        assert isinstance(response.stream, httpx.AsyncByteStream)
-        response.stream = _BoundedStream(response.stream, request, deadline, self.max_bytes, self.total)
+        response.stream = _BoundedStream(response.stream, request, deadline, self.max_bytes, self.total)  # type: ignore[arg-type]
         return response
 
     async def aclose(self) -> None:

@@ -27,6 +27,7 @@ SESSION_WAIT = 5.0  # seconds to poll for the Session and the CDR
 
 def _started(t) -> Any:
     t.needs("2.2")
+    t.root()
     if t.probe.started is None:
         raise Skip("needs an accepted StartSession (start-session.accepted) in this run")
     return t.probe.started
