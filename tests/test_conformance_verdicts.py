@@ -216,3 +216,20 @@ def test_commands_url_aims_at_an_endpoint_discovery_does_not_yield():
     listed = got["discovery.commands-endpoint"]
     assert listed.status is verdict("object.commands-endpoint", "2.2.1")
     assert any("discovery does not list the commands endpoint; the run uses --commands-url" in c.message for c in listed.checks)
+
+
+def test_a_peers_text_cannot_add_lines_to_the_text_report():
+    def newline_result(w, call):
+        if call.start_session:
+            call.answer = json.dumps({"data": {"result": "NOPE\nFAIL  start-session.fake  forged", "timeout": 30},
+                                      "status_code": 1000, "timestamp": "2024-01-01T00:00:00Z"}).encode()
+
+    async def run():
+        from mutants import Mutant
+
+        async with serve_mutant(short_config(), Mutant("newline", "", None, "", after=newline_result)) as url:
+            return await run_suite(target(url), ["start-session.accepted"])
+
+    spoken, outcomes = asyncio.run(run())
+    text = render_text(spoken, outcomes)
+    assert "\nFAIL  start-session.fake" not in text and "\\u000aFAIL  start-session.fake" in text

@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from ..flow.text import safe_text
 from ..report import Report
 from ..rules import RULES
 from .model import SCENARIOS, Check, Exchange, Outcome, Scenario, Skip, Status, TesterMistake, basis_text, checks_from_report, verdict
@@ -154,14 +155,14 @@ def render_text(version: str, outcomes: Sequence[Outcome], *, seconds: float | N
     width = max((len(o.name) for o in outcomes), default=10)
     lines = [f"OCPI {version} conformance: {len(outcomes)} scenarios"]
     for o in outcomes:
-        lines.append(f"{_MARK[o.status]}  {o.name:<{width}}  {o.summary}")
+        lines.append(f"{_MARK[o.status]}  {o.name:<{width}}  {safe_text(o.summary)}")  # a peer's text adds no lines
         if not evidence or o.status not in (Status.FAIL, Status.WARN):
             continue
         shown: set[int] = set()
         for c in o.checks:
             if c.status not in (Status.FAIL, Status.WARN):
                 continue
-            lines.append(f"      {c.status.value}: {c.message}")
+            lines.append(f"      {c.status.value}: {safe_text(c.message)}")
             expected = c.expected(version)
             if expected:
                 lines.append(f"        the spec: {expected}")
