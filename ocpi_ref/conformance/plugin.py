@@ -154,7 +154,7 @@ class ConformanceRun:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if self._loop is not None:
             if self._probe is not None:
-                self._loop.run(self._probe.__aexit__(None, None, None))
+                self._loop.run(_close(self._probe))
             self._loop.close()
         path = self.config.getoption("ocpi_json")
         if path:
@@ -166,6 +166,12 @@ class ConformanceRun:
         if self.outcomes:
             terminalreporter.section("OCPI conformance")
             terminalreporter.write_line(render_text(self.version, self.outcomes, seconds=time.monotonic() - self.started, secrets=self.secrets))
+
+
+async def _close(probe: Probe) -> None:
+    for task in probe.prepared.values():  # a prepared scenario deselected with -k never awaited it
+        task.cancel()
+    await probe.__aexit__(None, None, None)
 
 
 async def _prepare(probe: Probe, scenarios: list[Scenario]) -> None:
