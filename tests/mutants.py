@@ -138,7 +138,7 @@ def _edit_answer(call: Call, edit: Callable[[dict[str, Any]], None]) -> None:
 def invalid_422(w: Wrapper, call: Call) -> None:
     """A framework's validation: a StartSession without a token gets HTTP 422 and its detail body."""
     doc = _json(call.body)
-    if call.start_session and isinstance(doc, dict) and "token" not in doc:
+    if call.start_session and isinstance(doc, dict) and "token" not in doc and "response_url" in doc:
         call.status = 422
         call.answer = json.dumps({"detail": [{"loc": ["body", "token"], "msg": "Field required", "type": "missing"}]}).encode()
 
@@ -168,12 +168,24 @@ def checks_validity(w: Wrapper, call: Call) -> None:
         call.answer = json.dumps({"data": {"result": "REJECTED", "timeout": 30}, "status_code": 1000, "timestamp": "2024-01-01T00:00:00Z"}).encode()
 
 
-def _via_relay(mode: str) -> Mutation:
+SILENT_EVSE = "EVSE-SIL-1"
+
+
+def _via_relay(mode: str, *, silent: bool = False) -> Mutation:
+    """Route the CommandResults of StartSessions for the silent EVSE (*silent*) or for every
+    other EVSE through the relay in *mode*."""
     def mutate(w: Wrapper, call: Call) -> None:
         assert w.relay is not None
-        if call.start_session:
+        doc = _json(call.body)
+        if call.start_session and isinstance(doc, dict) and (doc.get("evse_uid") == SILENT_EVSE) == silent:
             _edit_request(call, lambda doc: doc.update(response_url=w.relay.route(str(doc.get("response_url")), mode)))
     return mutate
+
+
+def commands_403(w: Wrapper, call: Call) -> None:
+    """Unknown credentials get 403 instead of 401, but only at the commands endpoint."""
+    if call.status == 401 and "authorization" in call.headers and "/commands/" in call.path:
+        call.status = 403
 
 
 def short_timeout(w: Wrapper, call: Call) -> None:
@@ -182,7 +194,8 @@ def short_timeout(w: Wrapper, call: Call) -> None:
         if isinstance(doc.get("data"), dict) and "timeout" in doc["data"]:
             doc["data"]["timeout"] = 1
 
-    if call.start_session:
+    doc = _json(call.body)
+    if call.start_session and isinstance(doc, dict) and doc.get("evse_uid") != SILENT_EVSE:
         _edit_answer(call, edit)
 
 
@@ -213,6 +226,68 @@ def no_commands_endpoint(w: Wrapper, call: Call) -> None:
 
     if call.method == "GET" and call.path.startswith("/ocpi/cpo/"):
         _edit_answer(call, edit)
+
+
+def takes_plain_token(w: Wrapper, call: Call) -> None:
+    """The credentials token is taken unencoded in 2.2.1 too (re-encoded before the CPO sees it)."""
+    import base64
+
+    from ocpi_ref.cpo.demo import TNM_TOKEN
+
+    auth = call.headers.get("authorization", "")
+    if auth.startswith("Token ") and auth[6:] == TNM_TOKEN:
+        call.headers["authorization"] = "Token " + base64.b64encode(TNM_TOKEN.encode()).decode()
+
+
+def unknown_evse_2001(w: Wrapper, call: Call) -> None:
+    """An unknown EVSE is answered with status 2001 (the spec names no code for it)."""
+    doc = _json(call.body)
+    if call.start_session and isinstance(doc, dict) and doc.get("evse_uid") == "OCPI-REF-NO-SUCH-EVSE":
+        _edit_answer(call, lambda d: d.update(status_code=2001))
+
+
+def accepts_unknown_evse(w: Wrapper, call: Call) -> None:
+    """A StartSession for an EVSE the CPO does not have is ACCEPTED (it runs on a known one)."""
+    doc = _json(call.body)
+    if call.start_session and isinstance(doc, dict) and doc.get("evse_uid") == "OCPI-REF-NO-SUCH-EVSE":
+        _edit_request(call, lambda d: d.update(evse_uid="EVSE-ACC-1"))
+
+
+def unknown_location_2001(w: Wrapper, call: Call) -> None:
+    """An unknown Location is answered with status 2001, not the 2003 of the spec's example."""
+    if call.start_session:
+        _edit_answer(call, lambda d: d.update(status_code=2001) if d.get("status_code") == 2003 else None)
+
+
+def invalid_2000(w: Wrapper, call: Call) -> None:
+    """An invalid body is answered with the generic 2000 rather than 2001."""
+    if call.start_session:
+        _edit_answer(call, lambda d: d.update(status_code=2000) if d.get("status_code") == 2001 else None)
+
+
+def stores_tokens(w: Wrapper, call: Call) -> None:
+    """The Token of a StartSession is stored: the Tokens GET returns it."""
+    if call.method == "GET" and "/tokens/" in call.path and call.status not in (401, 403):  # after the CPO's own credentials check
+        uid = call.path.rsplit("/", 1)[-1]
+        call.status = 200
+        call.answer = json.dumps({"data": {"uid": uid, "type": "RFID"}, "status_code": 1000, "timestamp": "2024-01-01T00:00:00Z"}).encode()
+
+
+def auth_whitelist(w: Wrapper, call: Call) -> None:
+    """Sessions say auth_method WHITELIST (a definition-based reading, not a SHALL)."""
+    def edit(doc: dict[str, Any]) -> None:
+        for session in doc.get("data") or []:
+            if isinstance(session, dict):
+                session["auth_method"] = "WHITELIST"
+
+    if call.method == "GET" and call.path.endswith("/sessions"):
+        _edit_answer(call, edit)
+
+
+def versions_object_22(w: Wrapper, call: Call) -> None:
+    """The 2.2 version list as the 2.2 Data table shows it: ``{"versions": [...]}``."""
+    if call.method == "GET" and call.path == "/ocpi/versions":
+        _edit_answer(call, lambda d: d.update(data={"versions": d["data"]}) if isinstance(d.get("data"), list) else None)
 
 
 class Relay:
@@ -256,6 +331,12 @@ class Relay:
     async def _deliver(self, url: str, mode: str, headers: dict[str, str], body: bytes) -> None:
         if mode == "late":
             await asyncio.sleep(1.6)
+        if mode == "late-timeout":
+            await asyncio.sleep(1.2)  # the CPO answers at 1 s (its Charge Point deadline); 2 s advertised
+        if mode == "no-ids":
+            headers = {k: v for k, v in headers.items() if k.lower() not in ("x-request-id", "x-correlation-id")}
+        if mode == "failed":
+            body = body.replace(b'"TIMEOUT"', b'"FAILED"')
         for _ in range(2 if mode == "twice" else 1):
             try:
                 await self.http.post(url, content=body, headers=headers)
@@ -265,9 +346,11 @@ class Relay:
 
 @dataclass(frozen=True)
 class Mutant:
+    """*status* is what the scenario must get; None: FAIL when *rule* obliges the CPO, else WARN."""
+
     name: str
     scenario: str
-    status: str
+    status: str | None
     rule: str
     before: Mutation | None = None
     after: Mutation | None = None
@@ -275,17 +358,37 @@ class Mutant:
 
 
 MUTANTS = (
-    Mutant("422 for invalid bodies", "transport.invalid-object", "fail", "object.invalid-object-2001", before=invalid_422),
-    Mutant("403 for bad credentials", "transport.unknown-credentials", "fail", "commands.credentials-required", after=credentials_403),
-    Mutant("no ownership check", "start-session.foreign-token", "fail", "start-session.own-tokens-only", before=no_ownership_check),
-    Mutant("checks validity", "start-session.token-not-validated", "fail", "start-session.cpo-no-validity-check", before=checks_validity),
-    Mutant("two CommandResults", "start-session.accepted", "fail", "commands.result-after-accepted", before=_via_relay("twice"), relay=True),
-    Mutant("a CommandResult after the timeout", "start-session.accepted", "fail", "commands.no-result-after-timeout",
+    Mutant("422 for invalid bodies", "transport.invalid-object", None, "object.invalid-object-2001", before=invalid_422),
+    Mutant("403 for bad credentials", "transport.unknown-credentials", None, "commands.credentials-required", after=credentials_403),
+    Mutant("403 at the commands endpoint", "transport.unknown-credentials", None, "commands.credentials-required", after=commands_403),
+    Mutant("checks validity", "start-session.token-not-validated", None, "start-session.cpo-no-validity-check", before=checks_validity),
+    Mutant("two CommandResults", "start-session.accepted", None, "commands.result-after-accepted", before=_via_relay("twice"), relay=True),
+    Mutant("a CommandResult after the timeout", "start-session.accepted", None, "commands.no-result-after-timeout",
            before=_via_relay("late"), after=short_timeout, relay=True),
-    Mutant("list-wrapped data", "start-session.accepted", "fail", "object.envelope-data", after=list_data),
+    Mutant("no request ids on the CommandResult POST", "start-session.accepted", None, "conformance.request-ids-on-requests",
+           before=_via_relay("no-ids"), relay=True),
+    Mutant("FAILED for a silent Charge Point", "start-session.silent-charge-point", None, "commands.timeout-when-silent",
+           before=_via_relay("failed", silent=True), relay=True),
+    Mutant("a TIMEOUT after the advertised timeout", "start-session.silent-charge-point", None, "commands.no-result-after-timeout",
+           before=_via_relay("late-timeout", silent=True), relay=True),
+    Mutant("list-wrapped data", "start-session.accepted", None, "object.envelope-data", after=list_data),
+    Mutant("takes an unencoded token in 2.2.1", "transport.token-encoding", None, "commands.authorization-encoding", before=takes_plain_token),
     Mutant("a lower-cased echo", "session.case-preserved", "warn", "type.cistring", before=lower_case),
-    Mutant("no commands endpoint", "discovery.commands-endpoint", "fail", "object.commands-endpoint", after=no_commands_endpoint),
+    Mutant("no commands endpoint", "discovery.commands-endpoint", None, "object.commands-endpoint", after=no_commands_endpoint),
 )
+
+#: CPOs that make a choice the spec allows: the suite must not FAIL any of them.
+VARIANTS = (
+    Mutant("accepts foreign Tokens", "start-session.foreign-token", "warn", "start-session.own-tokens-only", before=no_ownership_check),
+    Mutant("accepts an unknown EVSE", "start-session.unknown-evse", "warn", "conformance.unknown-evse-refused", before=accepts_unknown_evse),
+    Mutant("2001 for an unknown EVSE", "start-session.unknown-evse", "pass", "conformance.client-error-class", after=unknown_evse_2001),
+    Mutant("2001 for an unknown Location", "start-session.unknown-location", "warn", "conformance.unknown-location-status", after=unknown_location_2001),
+    Mutant("2000 for an invalid body", "transport.invalid-object", "pass", "conformance.client-error-class", after=invalid_2000),
+    Mutant("stores StartSession Tokens", "tokens.not-returned", "warn", "start-session.unknown-token-not-stored", after=stores_tokens),
+    Mutant("auth_method WHITELIST", "session.token-in-session", "warn", "commands.auth-method-command", after=auth_whitelist),
+)
+#: The 2.2 version list shaped as the 2.2 table shows: run in OCPI 2.2.
+VERSIONS_OBJECT_22 = Mutant("a 2.2 version list as the 2.2 table shows", "discovery.version-list", None, "object.envelope-data", after=versions_object_22)
 
 
 @asynccontextmanager

@@ -17,6 +17,7 @@ MODULE_OF_PREFIX = {
     "field": "types",
     "json": "json",
     "commands": "commands",
+    "conformance": "conformance",
     "checker": "checker",
     "convert": "convert",
     "object": "objects",

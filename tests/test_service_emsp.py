@@ -97,3 +97,77 @@ def test_callback_refuses_wrong_credentials_and_enveloped_results() -> None:
     assert wrapped.json()["status_code"] == 2001  # an envelope is not a CommandResult
     assert bare.json()["status_code"] == 1000 and done
     assert [a.matched for a in arrivals] == [False, True]
+
+
+def _posts(app, requests):
+    import httpx
+
+    async def main():
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://emsp.test") as client:
+            return [await client.post(path, content=body, headers=headers) for path, body, headers in requests]
+
+    return asyncio.run(main())
+
+
+def test_the_callback_keeps_only_answers_to_commands_it_sent_and_counts_the_rest() -> None:
+    from ocpi_ref.emsp.callback import MAX_PER_COMMAND, STRAY_SAMPLES
+
+    tracker = CommandTracker()
+    asyncio.run(_expect(tracker, "mine"))
+    base = "/ocpi/emsp/2.2.1/commands/START_SESSION/"
+    flood = [(f"{base}unknown-{i}", b'{"result": "ACCEPTED"}', {}) for i in range(300)]
+    again = [(f"{base}mine", b'{"result": "ACCEPTED"}', {}) for _ in range(MAX_PER_COMMAND + 5)]
+    answers = _posts(create_callback_app(tracker), flood + again)
+    assert all(r.status_code == 200 for r in answers)
+    assert tracker.stray_count == 300 and len(tracker.strays) == STRAY_SAMPLES  # counted, a few kept as evidence
+    assert [a.request_id for a in tracker.arrivals] == ["mine"] * MAX_PER_COMMAND and tracker.dropped == 5
+    reasons = {r.reason for r in tracker.refusals()}
+    assert "no command with this request id was sent: counted, not kept" in reasons
+    assert tracker.refused_count == 305 and len(tracker.refusals()) <= 100
+
+
+async def _expect(tracker: CommandTracker, request_id: str) -> None:
+    tracker.expect(request_id)
+
+
+def test_the_callback_refuses_an_oversized_body_unread() -> None:
+    tracker = CommandTracker()
+    asyncio.run(_expect(tracker, "r1"))
+    path = "/ocpi/emsp/2.2.1/commands/START_SESSION/r1"
+    big = b'{"result": "ACCEPTED", "pad": "' + b"x" * 70_000 + b'"}'
+    [resp] = _posts(create_callback_app(tracker, max_body_bytes=65536), [(path, big, {})])
+    assert resp.status_code == 413 and json.loads(resp.content)["status_code"] == 2000
+    assert tracker.arrivals == [] and [r.reason for r in tracker.refusals()] == ["body over 65536 bytes (HTTP 413)"]
+
+
+@pytest.mark.rule("commands.request-ids-echoed")
+def test_the_callback_never_answers_with_empty_request_ids() -> None:
+    path = "/ocpi/emsp/2.2.1/commands/START_SESSION/r1"
+    none, given = _posts(create_callback_app(CommandTracker()), [
+        (path, b'{"result": "ACCEPTED"}', {}),
+        (path, b'{"result": "ACCEPTED"}', {"X-Request-ID": "req-1", "X-Correlation-ID": "corr-1"}),
+    ])
+    assert none.headers["x-request-id"] and none.headers["x-correlation-id"]  # fresh ones, never empty
+    assert given.headers["x-request-id"] == "req-1" and given.headers["x-correlation-id"] == "corr-1"
+
+
+def test_the_emsp_caps_its_wait_whatever_timeout_the_cpo_advertises(rfid_token) -> None:
+    app = FastAPI()
+
+    @app.post("/ocpi/cpo/2.2.1/commands/{command}")
+    async def command(command: str) -> Response:
+        body = {"data": {"result": "ACCEPTED", "timeout": 2147483647}, "status_code": 1000, "timestamp": "2025-03-01T09:00:00Z"}
+        return Response(json.dumps(body), media_type="application/json")
+
+    async def main():
+        tracker = CommandTracker()
+        async with serve_in_task(app) as cpo:
+            client = EmspClient(cpo.url + "/ocpi/cpo/2.2.1", "t", "DE-TNM", "http://127.0.0.1:1", tracker, max_wait=0.5)
+            started = time.monotonic()
+            ex = await client.start_session(Token.model_validate(rfid_token), "LOC-0001")
+            await client.aclose()
+            return ex, time.monotonic() - started
+
+    ex, took = asyncio.run(main())
+    assert ex.outcome == "no result" and took < 3
+    assert "waiting at most 0.5 s of the 2147483647 s advertised (this eMSP's cap)" in ex.steps

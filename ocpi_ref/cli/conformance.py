@@ -6,7 +6,9 @@ readable report: one line per scenario, the evidence of each failure and warning
 and a summary line. ``--list`` names every scenario, whether it writes, and its rule ids.
 
 Exit codes: 0 no scenario failed (warnings and skips allowed), 1 at least one failed, 2 the
-command could not run (bad arguments).
+command could not run: bad arguments, or what the tester gave does not fit the CPO (unreachable,
+credentials refused at the start, a version it does not offer, a role it does not take), with a
+one-line reason and the likely fix on stderr.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ def add(sub: Any) -> None:
     cpo.add_argument("--callback-url", metavar="URL", help="our callback's base URL as the CPO reaches it (default: where it listens)")
     cpo.add_argument("--callback-token", metavar="TOKEN", help="the token the CPO calls us with (checked exactly when given)")
     cpo.add_argument("--authorization", choices=("base64", "plain"), help="send our token this way whatever the version")
+    cpo.add_argument("--silent-evse", metavar="UID", help="an EVSE of that Location that will not answer (TIMEOUT scenario)")
+    cpo.add_argument("--commands-url", metavar="URL", help="the commands endpoint, when discovery does not yield it")
     cpo.add_argument("--read-only", action="store_true", help="run only the scenarios that write nothing")
     cpo.add_argument("--settle", type=seconds, default=2.0, metavar="SECONDS", help="how long to listen for CommandResults that should not come (default 2)")
     cpo.add_argument("--scenario", action="append", metavar="NAME", help="run only this scenario (repeatable; see --list)")
@@ -59,6 +63,7 @@ def _options(args: argparse.Namespace) -> list[str]:
         ("--ocpi-callback-port", str(args.callback_port)), ("--ocpi-callback-url", args.callback_url),
         ("--ocpi-callback-token", args.callback_token), ("--ocpi-authorization", args.authorization),
         ("--ocpi-settle", str(args.settle)), ("--ocpi-json", args.json), ("--junitxml", args.junit),
+        ("--ocpi-silent-evse", args.silent_evse), ("--ocpi-commands-url", args.commands_url),
     ]
     out = [f"{flag}={value}" for flag, value in pairs if value is not None]
     out += [f"--ocpi-role={r}" for r in args.role or ()]
@@ -107,8 +112,11 @@ def _run(args: argparse.Namespace) -> int:
             argv += ["-p", "ocpi_ref.conformance.plugin"]
         code = pytest.main(argv, plugins=[Front()])
     run = Front.run
+    if run is not None and run.mistake:
+        print(f"ocpi-ref conformance cpo: {run.mistake}", file=sys.stderr)
+        return EXIT_USAGE
     if run is None or code not in (0, 1):
         print(f"ocpi-ref conformance cpo: the run did not complete (pytest exit code {int(code)})", file=sys.stderr)
         return EXIT_USAGE
-    print(render_text(run.version, run.outcomes, seconds=time.monotonic() - started))
+    print(render_text(run.version, run.outcomes, seconds=time.monotonic() - started, secrets=run.secrets))
     return EXIT_FAILED if any(o.status.value == "fail" for o in run.outcomes) else EXIT_OK

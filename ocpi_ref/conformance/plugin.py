@@ -23,9 +23,10 @@ from typing import Any
 
 import pytest
 
-from .model import Outcome, Scenario, Status
+from .model import Outcome, Scenario, Status, TesterMistake
 from .probe import Probe, Target
-from .suite import render_text, run_scenario, select, to_json
+from .secrets import Scrubber
+from .suite import prepare, render_text, run_scenario, select, to_json
 
 __all__ = ["ConformanceWarning", "ScenarioItem", "target_from_options"]
 
@@ -57,6 +58,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--ocpi-callback-url", metavar="URL", help="our callback's base URL as the CPO reaches it")
     g.addoption("--ocpi-callback-token", metavar="TOKEN", help="the token the CPO calls us with")
     g.addoption("--ocpi-authorization", choices=("base64", "plain"), help="send our token this way whatever the version")
+    g.addoption("--ocpi-silent-evse", metavar="UID", help="an EVSE of the Location that will not answer (the silent Charge Point scenario)")
+    g.addoption("--ocpi-commands-url", metavar="URL", help="the commands endpoint, when discovery does not yield it")
     g.addoption("--ocpi-read-only", action="store_true", help="skip every scenario that writes")
     g.addoption("--ocpi-settle", type=float, default=2.0, metavar="SECONDS", help="how long to listen for results that should not come")
     g.addoption("--ocpi-scenario", action="append", metavar="NAME", help="run only this scenario (repeatable)")
@@ -76,6 +79,7 @@ def target_from_options(config: pytest.Config) -> Target:
             callback_host=opt("ocpi_callback_host"), callback_port=opt("ocpi_callback_port"),
             callback_url=opt("ocpi_callback_url"), callback_token=opt("ocpi_callback_token"),
             authorization=opt("ocpi_authorization"), read_only=opt("ocpi_read_only"), settle=opt("ocpi_settle"),
+            silent_evse=opt("ocpi_silent_evse"), commands_url=opt("ocpi_commands_url"),
         )
     except ValueError as exc:
         raise pytest.UsageError(f"ocpi conformance: {exc}") from None
@@ -115,6 +119,10 @@ class ConformanceRun:
         except KeyError as exc:
             raise pytest.UsageError(str(exc.args[0])) from None
         self.outcomes: list[Outcome] = []
+        self.mistake: str | None = None
+        """The tester's mistake that stopped the run (exit code 2), if one did."""
+        self.secrets = (self.target.token, self.target.callback_token)
+        self.scrub = Scrubber(self.secrets)
         self.version = self.target.version or ""
         self.started = time.monotonic()
         self._loop: _Loop | None = None
@@ -128,28 +136,46 @@ class ConformanceRun:
         items.extend(ours)
 
     def run(self, scenario: Scenario) -> Outcome:
-        if self._loop is None:
-            self._loop = _Loop()
-            self._probe = self._loop.run(Probe(self.target).__aenter__())
-            self.version = self._probe.version
-        assert self._probe is not None
-        outcome = self._loop.run(run_scenario(self._probe, scenario))
+        """Run *scenario*; a tester's mistake ends the whole session with exit code 2."""
+        try:
+            if self._loop is None:
+                self._loop = _Loop()
+                self._probe = self._loop.run(Probe(self.target).__aenter__())
+                self.version = self._probe.version
+                self._loop.run(_prepare(self._probe, self.scenarios))
+            assert self._probe is not None
+            outcome = self._loop.run(run_scenario(self._probe, scenario))
+        except TesterMistake as mistake:
+            self.mistake = self.scrub(str(mistake))
+            pytest.exit(f"ocpi conformance cannot judge this CPO: {self.mistake}", returncode=2)
         self.outcomes.append(outcome)
         return outcome
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if self._loop is not None:
             if self._probe is not None:
-                self._loop.run(self._probe.__aexit__(None, None, None))
+                self._loop.run(_close(self._probe))
             self._loop.close()
         path = self.config.getoption("ocpi_json")
         if path:
-            Path(path).write_text(to_json(self.version, self.outcomes, peer=self.target.versions_url) + "\n", encoding="utf-8")
+            extra = {"mistake": self.mistake} if self.mistake else {}
+            text = to_json(self.version, self.outcomes, secrets=self.secrets, peer=self.target.versions_url, **extra)
+            Path(path).write_text(text + "\n", encoding="utf-8")
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.outcomes:
             terminalreporter.section("OCPI conformance")
-            terminalreporter.write_line(render_text(self.version, self.outcomes, seconds=time.monotonic() - self.started))
+            terminalreporter.write_line(render_text(self.version, self.outcomes, seconds=time.monotonic() - self.started, secrets=self.secrets))
+
+
+async def _close(probe: Probe) -> None:
+    for task in probe.prepared.values():  # a prepared scenario deselected with -k never awaited it
+        task.cancel()
+    await probe.__aexit__(None, None, None)
+
+
+async def _prepare(probe: Probe, scenarios: list[Scenario]) -> None:
+    prepare(probe, scenarios)  # on the run's loop, where the prepared tasks go on between items
 
 
 class ScenarioItem(pytest.Item):
@@ -163,19 +189,25 @@ class ScenarioItem(pytest.Item):
         self.add_marker(pytest.mark.ocpi_rule(*scenario.rules))
 
     def runtest(self) -> None:
-        outcome = self.conformance.run(self.scenario)
+        run = self.conformance
+        outcome = run.run(self.scenario)
         self.user_properties.append(("status", outcome.status.value))
+        self.user_properties.append(("seconds", f"{outcome.seconds:.3f}"))
+        for c in outcome.checks:
+            if c.status is not Status.PASS:
+                self.user_properties.append(("check", run.scrub(f"{c.status.value} {c.rule or '-'} [basis: {c.basis}] {c.message}")))
         if outcome.status is Status.FAIL:
             raise ScenarioFailed(outcome, self.conformance.version)
         if outcome.status is Status.SKIP:
             pytest.skip(outcome.reason)
         if outcome.status is Status.WARN:
-            warnings.warn(ConformanceWarning(f"{self.scenario.name}: {outcome.summary}"), stacklevel=1)
+            warnings.warn(ConformanceWarning(run.scrub(f"{self.scenario.name}: {outcome.summary}")), stacklevel=1)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, ScenarioFailed):
             failed = excinfo.value
-            return render_text(failed.version, [failed.outcome]).split("\n", 1)[1].rsplit("\n", 1)[0]
+            text = render_text(failed.version, [failed.outcome], secrets=self.conformance.secrets)
+            return text.split("\n", 1)[1].rsplit("\n", 1)[0]
         return super().repr_failure(excinfo)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:

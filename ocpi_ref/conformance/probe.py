@@ -25,10 +25,11 @@ from ..emsp.callback import Arrival, CommandTracker, callback_path, create_callb
 from ..party import PartyId, parse_parties
 from ..specs import spec
 from ..transport.authorization import header, sent_encoding
+from ..transport.bounded import DEFAULT_MAX_ANSWER_BYTES, bounded_client
 from ..transport.servers import serve_in_task
 from ..types import DateTime
 from ..versions import VERSIONS, version_key
-from .model import Exchange, Skip
+from .model import Exchange, Skip, TesterMistake
 
 __all__ = ["Probe", "Target", "new_token"]
 
@@ -42,6 +43,10 @@ class Target:
     CPO can reach it (default: where it listens). *callback_token* is the token the CPO calls
     us with, when known: the CommandResult's Authorization is then compared with it exactly.
     *settle* is how long we keep listening for CommandResults that should not come.
+    *http_timeout* bounds each request's whole exchange, *max_answer_bytes* what we read of an
+    answer (``conformance.answer-limits``). *silent_evse* is an EVSE the tester knows will not
+    answer (the silent Charge Point scenario); *commands_url* the commands endpoint when
+    discovery does not yield it.
     """
 
     versions_url: str
@@ -64,6 +69,9 @@ class Target:
     http_timeout: float = 10.0
     max_wait: float = 60.0
     wait_211: float = 30.0
+    silent_evse: str | None = None
+    commands_url: str | None = None
+    max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES
 
     def __post_init__(self) -> None:
         self.parties: tuple[PartyId, ...] = tuple(parse_parties(self.roles))
@@ -91,21 +99,6 @@ def new_token(version: str, owner: PartyId, uid: str, *, valid: bool = True) -> 
     return spec(version).token.model_validate(fields).model_dump(mode="json")
 
 
-class TimedTracker(CommandTracker):
-    """A tracker that also notes when each answer arrived (monotonic seconds)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.times: list[float] = []
-
-    def arrive(self, *args: Any, **kw: Any) -> bool:
-        self.times.append(time.monotonic())
-        return super().arrive(*args, **kw)
-
-    def timed(self, request_id: str) -> list[tuple[float, Arrival]]:
-        return [(t, a) for t, a in zip(self.times, self.arrivals) if a.request_id == request_id]
-
-
 @dataclass
 class Started:
     """The accepted StartSession later scenarios read: what we sent, when, and its id."""
@@ -125,7 +118,7 @@ class Probe:
     target: Target
     version: str = ""
     http: httpx.AsyncClient | None = None
-    tracker: TimedTracker = field(default_factory=TimedTracker)
+    tracker: CommandTracker = field(default_factory=CommandTracker)
     callback_base: str = ""
     offered: list[str] = field(default_factory=list)
     version_list: Exchange | None = None
@@ -134,7 +127,16 @@ class Probe:
     discovery_problem: str | None = None
     sent: dict[str, float] = field(default_factory=dict)
     """request id → when we sent the command (monotonic seconds)."""
+    answered: dict[str, float] = field(default_factory=dict)
+    """request id → when its answer arrived (monotonic): the latest the CPO's clock can start."""
     started: Started | None = None
+    start_refused: str | None = None
+    """Why the CPO did not accept our conforming StartSession, when it did not (the root of
+    what the refusal scenarios would otherwise misread)."""
+    prepared: dict[str, asyncio.Future[Any]] = field(default_factory=dict)
+    """Scenario name → what its ``prepare`` found (started with the run)."""
+    listed_commands: bool = False
+    """Whether the version details list a commands endpoint (with ``commands_url`` given too)."""
     _stack: AsyncExitStack | None = None
 
     async def __aenter__(self) -> Probe:
@@ -144,9 +146,13 @@ class Probe:
             serve_in_task(app, self.target.callback_host, self.target.callback_port)
         )
         self.callback_base = (self.target.callback_url or served.url).rstrip("/")
-        self.http = httpx.AsyncClient(timeout=self.target.http_timeout, follow_redirects=False)
+        self.http = bounded_client(total=self.target.http_timeout, max_bytes=self.target.max_answer_bytes)
         self._stack.push_async_callback(self.http.aclose)
-        await self.discover()
+        try:
+            await self.discover()
+        except BaseException:
+            await self._stack.aclose()
+            raise
         return self
 
     async def __aexit__(self, *exc: Any) -> None:
@@ -161,13 +167,18 @@ class Probe:
     def auth(self, version: str | None = None, token: str | None = None) -> str:
         return header(token or self.target.token, sent_encoding(version or self.version or "2.2.1", self.target.authorization))
 
-    def headers(self, *, auth: str | None | bool = True, request_id: str | None = None) -> dict[str, str]:
+    def headers(self, *, auth: str | None | bool = True, request_id: str | None = None, routing: bool = False) -> dict[str, str]:
+        """Our request headers; with *routing* (a functional module, 2.2 and later) the
+        OCPI-from headers name our first role, so a CPO can say when it does not take it."""
         rid = request_id or self.new_id()
         out = {"X-Request-ID": rid, "X-Correlation-ID": rid}
         if auth is True:
             out["Authorization"] = self.auth()
         elif isinstance(auth, str):
             out["Authorization"] = auth
+        if routing and self.version != "2.1.1":
+            first = self.target.parties[0]
+            out["OCPI-from-country-code"], out["OCPI-from-party-id"] = str(first.country_code), str(first.party_id)
         return out
 
     async def call(self, method: str, url: str, *, body: str | bytes | None = None, headers: dict[str, str] | None = None, params: dict[str, str] | None = None) -> Exchange:
@@ -180,11 +191,13 @@ class Probe:
         assert self.http is not None
         try:
             resp = await self.http.request(method, url, content=body, headers=sent, params=params)
-        except httpx.TimeoutException:
-            ex.error = f"no answer within {self.target.http_timeout:g} s"
+        except httpx.TimeoutException as exc:
+            ex.error = str(exc) if "within" in str(exc) else f"no answer within {self.target.http_timeout:g} s"
+            ex.unreachable = isinstance(exc, httpx.ConnectTimeout)
             return ex
         except httpx.HTTPError as exc:
             ex.error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            ex.unreachable = isinstance(exc, (httpx.ConnectError, httpx.UnsupportedProtocol))
             return ex
         ex.url = str(resp.request.url)
         ex.status = resp.status_code
@@ -195,20 +208,29 @@ class Probe:
     # ------------------------------------------------------------------ discovery
 
     async def discover(self) -> None:
-        """GET the version list and our version's details; what failed is kept, never raised."""
+        """GET the version list and our version's details; what failed is kept, never raised,
+        but what shows a tester's mistake (:func:`mistake_at_start`) stops the run."""
         self.version_list = ex = await self.call("GET", self.target.versions_url, headers=self.headers())
+        mistake_at_start(ex, self.target)
         data = _data(ex)
+        if isinstance(data, dict) and isinstance(data.get("versions"), list):
+            data = data["versions"]  # the shape the OCPI 2.2 Data table shows
         if not isinstance(data, list):
             self.discovery_problem = "the version list could not be read"
             self.version = self.target.version or "2.2.1"
+            self._given_commands()
             return
         listed = {str(v.get("version")): v.get("url") for v in data if isinstance(v, dict)}
         self.offered = list(listed)
         known = [v for v in VERSIONS if v in listed]
+        if self.target.version is not None and self.target.version not in listed:
+            raise TesterMistake(f"the CPO does not offer OCPI {self.target.version} (it lists {', '.join(self.offered) or 'nothing'}): "
+                                "leave out --version to take the newest it offers, or name one of those")
         self.version = self.target.version or (known[-1] if known else "2.2.1")
         url = listed.get(self.version)
         if not isinstance(url, str):
             self.discovery_problem = f"the peer does not list OCPI {self.version} (it lists {', '.join(self.offered) or 'nothing'})"
+            self._given_commands()
             return
         self.details = ex = await self.call("GET", url, headers=self.headers())
         details = _data(ex)
@@ -223,6 +245,13 @@ class Probe:
             identifier, role = e.get("identifier"), e.get("role")
             if identifier in cpo_role and (self.version == "2.1.1" or role == cpo_role[identifier]):
                 self.endpoints.setdefault(str(identifier), e["url"].rstrip("/"))
+        self._given_commands()
+
+    def _given_commands(self) -> None:
+        """``--commands-url`` wins over discovery; whether discovery listed one is kept."""
+        self.listed_commands = "commands" in self.endpoints
+        if self.target.commands_url:
+            self.endpoints["commands"] = self.target.commands_url.rstrip("/")
 
     def endpoint(self, module: str) -> str:
         """The URL of *module*, or :class:`~.model.Skip` saying why there is none."""
@@ -252,7 +281,11 @@ class Probe:
         self.tracker.expect(request_id)
         self.sent[request_id] = time.monotonic()
         text = body if isinstance(body, (str, bytes)) else _dumps(body)
-        return await self.call("POST", url, body=text, headers=self.headers(request_id=request_id))
+        exchange = await self.call("POST", url, body=text, headers=self.headers(request_id=request_id, routing=True))
+        # The CPO's clock for the advertised timeout starts somewhere between our send and its
+        # answer; lateness is judged from the answer, so transit time never makes a FAIL.
+        self.answered[request_id] = time.monotonic()
+        return exchange
 
     async def arrivals(self, request_id: str, until: float, settle: float) -> list[tuple[float, Arrival]]:
         """Every asynchronous answer at *request_id*'s URL: wait until the first one (at most
@@ -266,7 +299,16 @@ class Probe:
         while time.monotonic() < deadline:
             await asyncio.sleep(0.02)
         self.tracker.forget(request_id)
-        return self.tracker.timed(request_id)
+        return [(a.at, a) for a in self.tracker.arrivals_for(request_id)]
+
+
+def mistake_at_start(ex: Exchange, target: Target) -> None:
+    """The first request shows the tester's mistakes: no answer at all, or credentials refused."""
+    if ex.unreachable:
+        raise TesterMistake(f"cannot reach the CPO at {target.versions_url} ({ex.error}): check --cpo and that the CPO is running and reachable from here")
+    if ex.status in (401, 403):
+        raise TesterMistake(f"the CPO refused our credentials at its version list (HTTP {ex.status}): check --credentials "
+                            "(the token the CPO issued to us) and, if the CPO expects another encoding, --authorization")
 
 
 def _data(ex: Exchange) -> Any:

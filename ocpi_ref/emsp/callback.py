@@ -1,17 +1,25 @@
 """The reference eMSP's callback endpoint: where the asynchronous answers arrive.
 
 :class:`CommandTracker` matches each answer to its request by the id in the URL it arrived at
-(every request has its own response_url, ``commands.unique-response-url``), and keeps every
-arrival, so duplicates, strays and crossed results show. :func:`create_callback_app` serves
-``/ocpi/emsp/{version}/commands/{command}/{request_id}`` (FastAPI) in every version; it checks
-the CPO's credentials when it knows them and accepts only a bare body: a CommandResult, or in
-2.1.1 a CommandResponse in either shape (``commands.v211-response-either-shape``).
+(every request has its own response_url, ``commands.unique-response-url``). It keeps what
+arrives for commands it sent (at most :data:`MAX_PER_COMMAND` each, so duplicates and crossed
+results show); a POST for an id it never sent is counted, and only the first
+:data:`STRAY_SAMPLES` of them are kept as evidence, so a flood of unknown ids holds no memory.
+Every POST it refuses is in :meth:`CommandTracker.refusals`, with the reason.
+:func:`create_callback_app` serves ``/ocpi/emsp/{version}/commands/{command}/{request_id}``
+(FastAPI) in every version; it checks the CPO's credentials when it knows them, refuses a body
+over ``max_body_bytes`` (HTTP 413) and accepts only a bare body: a CommandResult, or in 2.1.1 a
+CommandResponse in either shape (``commands.v211-response-either-shape``). Its answers carry the
+CPO's X-Request-ID and X-Correlation-ID, or fresh ones when the CPO sent none.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import time
+import uuid
+from collections import OrderedDict, deque
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -30,7 +38,18 @@ from ..v2_1_1 import read_command_response
 from ..v2_2_1.models import CommandResult
 from ..versions import DEFAULT_VERSION, VERSIONS
 
-__all__ = ["CALLBACK_PATH", "Arrival", "CommandTracker", "callback_path", "create_callback_app"]
+__all__ = ["CALLBACK_PATH", "MAX_BODY_BYTES", "Arrival", "CommandTracker", "Refused", "callback_path", "create_callback_app"]
+
+#: The largest body the callback reads (a CommandResult is a few hundred bytes).
+MAX_BODY_BYTES = 256 * 1024
+#: Answers kept per command sent; more are counted (``CommandTracker.dropped``).
+MAX_PER_COMMAND = 16
+#: POSTs for ids never sent kept as evidence; the rest are only counted.
+STRAY_SAMPLES = 20
+#: Refusals kept with their reason (the newest); all are counted.
+REFUSALS_KEPT = 100
+#: Ids of commands sent that are remembered (the oldest are forgotten past it).
+SENT_KEPT = 100_000
 
 #: Where the reference eMSP receives 2.2.1 CommandResults: ``{CALLBACK_PATH}/{command}/{request_id}``.
 CALLBACK_PATH = "/ocpi/emsp/2.2.1/commands"
@@ -52,6 +71,18 @@ class Arrival:
     result: Any
     matched: bool
     version: str = DEFAULT_VERSION
+    at: float = 0.0
+    """When it arrived (``time.monotonic()``)."""
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A POST the callback refused or did not keep, and why."""
+
+    command: str
+    request_id: str
+    reason: str
+    at: float
 
 
 class CommandTracker:
@@ -62,12 +93,37 @@ class CommandTracker:
 
     def __init__(self) -> None:
         self._pending: dict[str, asyncio.Future[Any]] = {}
+        self._sent: OrderedDict[str, int] = OrderedDict()  # request id -> answers kept
         self.arrivals: list[Arrival] = []
+        """What arrived for commands this eMSP sent."""
+        self.strays: list[Arrival] = []
+        """The first :data:`STRAY_SAMPLES` POSTs for ids never sent (evidence); ``stray_count`` counts all."""
+        self.stray_count = 0
+        self.dropped = 0
+        """Answers for a command sent past :data:`MAX_PER_COMMAND`, counted, not kept."""
+        self._refused: deque[Refused] = deque(maxlen=REFUSALS_KEPT)
+        self.refused_count = 0
 
     def expect(self, request_id: str) -> asyncio.Future[Any]:
         fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._pending[request_id] = fut
+        self._sent[request_id] = self._sent.get(request_id, 0)
+        while len(self._sent) > SENT_KEPT:
+            self._sent.popitem(last=False)
         return fut
+
+    def sent(self, request_id: str) -> bool:
+        """Whether this eMSP sent a command with *request_id* (and still remembers it)."""
+        return request_id in self._sent
+
+    def refuse(self, command: str, request_id: str, reason: str) -> None:
+        """Note a POST the callback refused or did not keep, with the reason."""
+        self.refused_count += 1
+        self._refused.append(Refused(command, request_id, reason, time.monotonic()))
+
+    def refusals(self) -> list[Refused]:
+        """The newest refusals (at most :data:`REFUSALS_KEPT`; ``refused_count`` counts all)."""
+        return list(self._refused)
 
     def forget(self, request_id: str) -> None:
         fut = self._pending.pop(request_id, None)
@@ -83,13 +139,27 @@ class CommandTracker:
         result: Any,
         version: str = DEFAULT_VERSION,
     ) -> bool:
-        """Record an arrival; True when it is the first result of a pending request."""
+        """Record an arrival; True when it is the first result of a pending request.
+
+        Kept only for a command this eMSP sent (at most :data:`MAX_PER_COMMAND` each); any
+        other is counted, and kept as evidence only among the first :data:`STRAY_SAMPLES`."""
         fut = self._pending.get(request_id)
         matched = result is not None and fut is not None and not fut.done()
         if matched:
             assert fut is not None
             fut.set_result(result)
-        self.arrivals.append(Arrival(command, request_id, body, headers, result, matched, version))
+        arrival = Arrival(command, request_id, body, headers, result, matched, version, time.monotonic())
+        if request_id not in self._sent:
+            self.stray_count += 1
+            self.refuse(command, request_id, "no command with this request id was sent: counted, not kept")
+            if len(self.strays) < STRAY_SAMPLES:
+                self.strays.append(arrival)
+        elif self._sent[request_id] >= MAX_PER_COMMAND:
+            self.dropped += 1
+            self.refuse(command, request_id, f"more than {MAX_PER_COMMAND} answers for one command: counted, not kept")
+        else:
+            self._sent[request_id] += 1
+            self.arrivals.append(arrival)
         return matched
 
     def arrivals_for(self, request_id: str) -> list[Arrival]:
@@ -115,13 +185,35 @@ def _read_result(version: str, body: Any) -> tuple[Any, str | None]:
         return None, "; ".join(f"{f.pointer}: {f.message}" for f in findings_from_error(model, exc))
 
 
+async def _read_limited(request: Request, limit: int) -> bytes | None:
+    """The body, or None when it is (or says it is) larger than *limit* bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _ids(request: Request) -> dict[str, str]:
+    """The CPO's ids echoed, or fresh ones where it sent none (never an empty header)."""
+    rid = request.headers.get("x-request-id") or uuid.uuid4().hex
+    return {"X-Request-ID": rid, "X-Correlation-ID": request.headers.get("x-correlation-id") or rid}
+
+
 def create_callback_app(
-    tracker: CommandTracker, *, callback_token: str | None = None, authorization: str | None = None
+    tracker: CommandTracker, *, callback_token: str | None = None, authorization: str | None = None,
+    max_body_bytes: int = MAX_BODY_BYTES,
 ) -> FastAPI:
     """The eMSP's endpoint for asynchronous answers, in every version.
 
     With *callback_token*, other credentials get 401; the token is accepted in the encodings
-    of the path's version, or as *authorization* (``base64``, ``plain``, ``either``) says.
+    of the path's version, or as *authorization* (``base64``, ``plain``, ``either``) says. A body
+    over *max_body_bytes* gets HTTP 413 unread. Every refusal is noted in the tracker.
     """
     # No redirect for a trailing slash: an unknown path gets 404 in an OCPI envelope.
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, redirect_slashes=False)
@@ -133,22 +225,30 @@ def create_callback_app(
 
     @app.post("/ocpi/emsp/{version}/commands/{command}/{request_id}")
     async def result(version: str, command: str, request_id: str, request: Request) -> Response:
-        headers = {"X-Request-ID": request.headers.get("x-request-id", ""),
-                   "X-Correlation-ID": request.headers.get("x-correlation-id", "")}
+        headers = _ids(request)
         if version not in VERSIONS:
+            tracker.refuse(command, request_id, "unsupported version (HTTP 404)")
             return Response(_envelope(3002, f"unsupported version {version!r}"), 404, headers, "application/json")
         if expected is not None and request.headers.get("authorization") not in expected[version]:
+            tracker.refuse(command, request_id, "unknown credentials (HTTP 401)")
             return Response(_envelope(2000, "unknown credentials"), 401, headers, "application/json")
         try:
-            raw = await request.body()
+            raw = await _read_limited(request, max_body_bytes)
         except ClientDisconnect:
             return Response(status_code=400)  # the CPO went away mid-body: nobody to answer
+        if raw is None:
+            tracker.refuse(command, request_id, f"body over {max_body_bytes} bytes (HTTP 413)")
+            return Response(_envelope(2000, f"body over {max_body_bytes} bytes"), 413, headers, "application/json")
         try:
             body = json.loads(raw)
         except (ValueError, RecursionError):  # RecursionError: nested deeper than json can read
+            if tracker.sent(request_id):  # a stray is noted once, by arrive()
+                tracker.refuse(command, request_id, "not JSON (HTTP 400)")
             tracker.arrive(command, request_id, raw.decode("utf-8", "replace"), dict(request.headers), None, version)
             return Response(_envelope(2001, "not JSON"), 400, headers, "application/json")
         parsed, message = _read_result(version, body)
+        if parsed is None and tracker.sent(request_id):
+            tracker.refuse(command, request_id, f"not a result: {message}")
         tracker.arrive(command, request_id, body, dict(request.headers), parsed, version)
         status = 1000 if parsed is not None else 2001
         return Response(_envelope(status, message), 200, headers, "application/json")

@@ -39,6 +39,7 @@ from ..flow.starter import EmspStarter
 from ..objects import check_command_response
 from ..party import PartyId
 from ..transport.authorization import header, sent_encoding
+from ..transport.bounded import DEFAULT_TOTAL_SECONDS, bounded_client
 from ..v2_1_1 import StopSession as StopSession211
 from ..v2_1_1 import read_command_response
 from ..v2_2_1.models import CommandResponse, StopSession, Token
@@ -47,6 +48,7 @@ from .callback import CommandTracker, callback_path
 
 __all__ = [
     "DEFAULT_RESULT_WAIT",
+    "MAX_RESULT_WAIT",
     "DiscoveryError",
     "EmspClient",
     "Exchange",
@@ -56,6 +58,10 @@ __all__ = [
 #: Seconds to wait for a 2.1.1 asynchronous CommandResponse (2.1.1 advertises no timeout);
 #: the reference CPO's own default ``command_timeout``.
 DEFAULT_RESULT_WAIT = 30.0
+
+#: The longest the client waits for an asynchronous answer, whatever timeout the CPO advertises
+#: (a CommandResponse may say 2147483647 s); the conformance suite caps at the same 60 s.
+MAX_RESULT_WAIT = 60.0
 
 #: The CPO's interface role for each module this client uses (2.2 and later list roles).
 _CPO_ROLE = {"commands": "RECEIVER", "tokens": "RECEIVER", "sessions": "SENDER", "cdrs": "SENDER"}
@@ -122,12 +128,16 @@ class EmspClient:
         version: str = DEFAULT_VERSION,
         result_wait: float = DEFAULT_RESULT_WAIT,
         authorization: str | None = None,
+        request_timeout: float = DEFAULT_TOTAL_SECONDS,
+        max_wait: float = MAX_RESULT_WAIT,
     ) -> None:
         """*cpo_url* is the CPO's Versions URL (``.../versions``) or a module base
         (``.../ocpi/cpo/2.2.1``); *callback_url* the base URL of this eMSP's callback server (the
         CPO must be allowed to call its host). *result_wait* is how long a 2.1.1 command waits
         for its asynchronous answer; *authorization* (``base64`` or ``plain``) overrides how the
-        credentials token is sent, which is otherwise the version's way."""
+        credentials token is sent, which is otherwise the version's way. Without *http*, every
+        request's whole exchange is bounded by *request_timeout* seconds and 4 MiB of answer
+        (:mod:`ocpi_ref.transport.bounded`); no wait for a result exceeds *max_wait* seconds."""
         if version not in VERSIONS:
             raise ValueError(f"unknown OCPI version {version!r}; known: {', '.join(VERSIONS)}")
         self.cpo_url = cpo_url.rstrip("/")
@@ -140,7 +150,8 @@ class EmspClient:
         self.starter = EmspStarter(
             roles, f"{self.callbacks}/START_SESSION", new_id=new_id, version=version
         )
-        self.http = http or httpx.AsyncClient(timeout=10, follow_redirects=False)
+        self.http = http or bounded_client(total=request_timeout)
+        self.max_wait = max_wait
         self.from_party = from_party
         self.result_wait = result_wait
         self.endpoints: dict[str, str] | None = (
@@ -196,7 +207,7 @@ class EmspClient:
             resp = await self.http.get(url, headers=self._headers(routing=False))
             env = resp.json()
         except (httpx.HTTPError, ValueError) as exc:
-            raise DiscoveryError(f"GET {url}: {type(exc).__name__}") from None
+            raise DiscoveryError(f"GET {url}: {type(exc).__name__}" + (f" ({exc})" if isinstance(exc, httpx.TransportError) and str(exc) else "")) from None
         if resp.status_code != 200 or not isinstance(env, dict) or env.get("status_code") != 1000:
             status = env.get("status_code") if isinstance(env, dict) else None
             message = env.get("status_message") if isinstance(env, dict) else None
@@ -267,7 +278,7 @@ class EmspClient:
             )
         except httpx.HTTPError as exc:
             self.tracker.forget(request_id)
-            ex.steps.append(f"the CPO could not be reached: {type(exc).__name__}")
+            ex.steps.append(f"the CPO could not be reached: {type(exc).__name__}" + (f" ({exc})" if str(exc) else ""))
             return ex
         self._read_response(ex, resp)
         if not ex.accepted:
@@ -314,7 +325,10 @@ class EmspClient:
         assert ex.response is not None
         fut = fut or self.tracker._pending[ex.request_id]
         v211 = ex.version == "2.1.1"
-        limit = self.result_wait if v211 else ex.response.timeout
+        advertised = self.result_wait if v211 else ex.response.timeout
+        limit = min(advertised, self.max_wait)
+        if limit < advertised:
+            ex.steps.append(f"waiting at most {limit:g} s of the {advertised} s advertised (this eMSP's cap)")
         try:
             ex.result = await asyncio.wait_for(asyncio.shield(fut), limit)
             ex.steps.append(_result_step(ex.result, v211))

@@ -2,12 +2,14 @@
 
 Where a rule lives follows from its id: ``json.*`` in :mod:`.json`, ``type.*`` and
 ``field.*`` in :mod:`.types`, ``start-session.*`` in :mod:`.start_session`,
-``commands.*`` in :mod:`.commands` (the transport ones in :mod:`.transport`), ``convert.*`` in :mod:`.convert`, ``object.*`` in
+``commands.*`` in :mod:`.commands` (the transport ones in :mod:`.transport`), ``conformance.*`` (what the
+conformance suite and the judge check where no other record decides) in :mod:`.conformance`, ``convert.*`` in :mod:`.convert`, ``object.*`` in
 :mod:`.objects`.
 """
 
 from . import checker as _checker  # noqa: F401 - defines checker.*
 from . import commands as _commands  # noqa: F401 - defines commands.*
+from . import conformance as _conformance  # noqa: F401 - defines conformance.*
 from . import convert as _convert  # noqa: F401 - defines convert.*
 from . import json as _json  # noqa: F401 - defines the json.* rules
 from . import objects as _objects  # noqa: F401 - defines object.*

@@ -8,6 +8,7 @@ case scenario can tell whether they come back as sent.
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import datetime, timezone
 from typing import Any
@@ -15,14 +16,17 @@ from typing import Any
 from ...objects import check_command_response, check_command_result
 from ...transport.authorization import accepted_encoding, decode_base64, matching_headers
 from ...versions import version_key
-from ..model import Exchange, scenario
+from ..model import Exchange, Skip, scenario
 from ..probe import Started, new_token
-from .common import command_result, status_code
+from .common import command_result, roles_taken, status_code
 
 RESULT_ONCE, BARE = "commands.result-after-accepted", "commands.result-bare-body"
 ENCODING, IDS, IN_TIME = "commands.authorization-encoding", "commands.request-ids-echoed", "commands.no-result-after-timeout"
 LOCATION, OWN, NO_VALIDITY = "start-session.location-of-receiver", "start-session.own-tokens-only", "start-session.cpo-no-validity-check"
-CONNECTOR, INVALID = "start-session.connector-requires-evse", "object.invalid-object-2001"
+CONNECTOR, NO_HTTP_ERROR = "start-session.connector-requires-evse", "object.invalid-object-2001"
+OUR_IDS, CLASS_2XXX = "conformance.request-ids-on-requests", "conformance.client-error-class"
+STATUS_2003, UNKNOWN_EVSE = "conformance.unknown-location-status", "conformance.unknown-evse-refused"
+SILENT = "commands.timeout-when-silent"
 
 _KEEP: Any = object()
 
@@ -55,21 +59,26 @@ async def no_result(t, rid: str, what: str) -> None:
     t.expect(not got, RESULT_ONCE, f"{len(got)} CommandResult(s) arrived after {what}" if got else f"no CommandResult after {what}")
 
 
-@scenario("start-session.accepted", "StartSession ACCEPTED with a timeout; exactly one bare CommandResult, in time, with our token",
-          RESULT_ONCE, BARE, ENCODING, IDS, IN_TIME, writes=True)
+@scenario("start-session.accepted", "StartSession ACCEPTED with a timeout; exactly one bare CommandResult, in time, with our token and request ids",
+          RESULT_ONCE, BARE, ENCODING, IDS, IN_TIME, OUR_IDS, NO_HTTP_ERROR, writes=True)
 async def accepted(t) -> None:
     sent_at = datetime.now(timezone.utc).replace(microsecond=0)
     rid, token, body, ex = await send_start(t)
     started = t.probe.sent[rid]
     if not t.reached(ex):
+        t.probe.start_refused = "no answer"
         return
-    t.expect(ex.status == 200, RESULT_ONCE, f"StartSession: HTTP {ex.status}", ex)
+    roles_taken(t, ex)
+    t.expect(ex.status == 200, NO_HTTP_ERROR, f"a conforming StartSession: HTTP {ex.status}", ex)
     t.findings(check_command_response(ex.response_body or "", version=t.version), "CommandResponse answer", ex)
     if t.version != "2.1.1":
         t.expect(ex.header("x-request-id") == rid, IDS, f"X-Request-ID {ex.header('x-request-id')!r} for {rid!r}", ex)
+        t.expect(ex.header("x-correlation-id") == rid, IDS, f"X-Correlation-ID {ex.header('x-correlation-id')!r} for {rid!r}", ex)
     result, timeout = command_result(ex)
     if result != "ACCEPTED":
-        t.fail(RESULT_ONCE, f"CommandResponse {result}, not ACCEPTED: is {body['location_id']}/{body.get('evse_uid')} offered for testing?", ex)
+        t.probe.start_refused = f"HTTP {ex.status}, status {status_code(ex)}, CommandResponse {result}"
+        t.warn(None, f"CommandResponse {result}, not ACCEPTED: nothing after it can be tested; is "
+                     f"{body['location_id']}/{body.get('evse_uid')} offered for testing, and free?", ex)
         t.probe.tracker.forget(rid)
         return
     limit = wait_limit(t, timeout)
@@ -79,22 +88,38 @@ async def accepted(t) -> None:
         return
     t.expect(len(got) == 1, RESULT_ONCE, f"{len(got)} CommandResults arrived for one StartSession" if len(got) > 1 else "one CommandResult")
     when, arrival = got[0]
-    late = when - started
+    posted = arrival_exchange(arrival)
     if t.version != "2.1.1":
-        t.expect(late <= limit, IN_TIME, f"the CommandResult arrived {late:.1f} s after the command; the advertised timeout is {limit:g} s")
-    t.findings(check_command_result(arrival.body, version=t.version), "CommandResult", None, BARE)
+        late = when - t.probe.answered.get(rid, started)
+        t.expect(late <= limit, IN_TIME, f"the CommandResult arrived {late:.1f} s after the CommandResponse; the advertised timeout is {limit:g} s", posted)
+        request_ids_on(t, arrival.headers, posted)
+    t.findings(check_command_result(arrival.body, version=t.version), "CommandResult", posted, BARE)
     _check_authorization(t, arrival.headers.get("authorization"))
     t.probe.started = Started(rid, token, body, sent_at)
+
+
+def arrival_exchange(arrival: Any) -> Exchange:
+    """The CPO's POST to our callback as evidence (its Authorization is redacted in reports)."""
+    text = arrival.body if isinstance(arrival.body, str) else json.dumps(arrival.body, ensure_ascii=False)
+    return Exchange("POST (from the CPO to our callback)", f".../{arrival.command}/{arrival.request_id}", dict(arrival.headers), text)
+
+
+def request_ids_on(t, headers: dict[str, str], ex: Exchange) -> None:
+    """The CPO's own request carries both ids (2.2 and later): a SHALL on whoever sends a request."""
+    lowered = {k.lower(): v for k, v in headers.items()}
+    for name in ("X-Request-ID", "X-Correlation-ID"):
+        got = lowered.get(name.lower())
+        t.expect(bool(got), OUR_IDS, f"the CPO's CommandResult POST {'carries' if got else 'has no'} {name}", ex)
 
 
 def _check_authorization(t, got: str | None) -> None:
     target = t.probe.target
     if target.callback_token is not None:
         wanted = matching_headers(target.callback_token, accepted_encoding(t.version, target.authorization))
-        t.expect(got in wanted, ENCODING, f"the CommandResult's Authorization {got!r}: {'matches' if got in wanted else 'does not match'} our callback token as OCPI {t.version} encodes it")
+        t.expect(got in wanted, ENCODING, f"the CommandResult's Authorization {'matches' if got in wanted else 'does not match'} our callback token as OCPI {t.version} encodes it")
         return
     if not (isinstance(got, str) and got.startswith("Token ") and len(got) > 6):
-        t.fail(ENCODING, f"the CommandResult's Authorization is {got!r}, not 'Token ...'")
+        t.fail(ENCODING, "the CommandResult's Authorization is not 'Token ...'" + ("" if got else " (none was sent)"))
         return
     if accepted_encoding(t.version, target.authorization) == "base64":
         t.expect(decode_base64(got[6:]) is not None, ENCODING, f"the CommandResult's token is {'' if decode_base64(got[6:]) is not None else 'not '}Base64, as OCPI {t.version} wants")
@@ -102,23 +127,27 @@ def _check_authorization(t, got: str | None) -> None:
         t.ok(ENCODING, "the CommandResult carries 'Token ...'")
 
 
-@scenario("start-session.foreign-token", "a Token owned by a party not among our roles is REJECTED, and no CommandResult follows", OWN, RESULT_ONCE, writes=True)
+@scenario("start-session.foreign-token", "a Token owned by a party not among our roles: refusing or accepting it are both allowed (the SHALL binds the eMSP)",
+          OWN, RESULT_ONCE, writes=True)
 async def foreign_token(t) -> None:
     t.needs("2.2")
+    t.root()
     rid, _token, _body, ex = await send_start(t, owner=t.probe.target.foreign)
     if not t.reached(ex):
         return
+    t.expect(ex.status == 200, NO_HTTP_ERROR, f"a StartSession with a foreign Token: HTTP {ex.status}", ex)
     result, _ = command_result(ex)
     if result == "ACCEPTED":
         t.fail(OWN, f"a Token of {t.probe.target.foreign} sent by {', '.join(map(str, t.probe.target.parties))} was ACCEPTED", ex)
         t.probe.tracker.forget(rid)
         return
-    t.expect(result == "REJECTED", OWN, f"CommandResponse {result} (status {status_code(ex)}) for a foreign Token", ex, warn=result is not None)
+    t.ok(OWN, f"CommandResponse {result} (status {status_code(ex)}) for a foreign Token", ex)
     await no_result(t, rid, "a refused StartSession")
 
 
 @scenario("start-session.token-not-validated", "a Token with valid: false is forwarded like any other (ACCEPTED)", NO_VALIDITY, writes=True)
 async def token_not_validated(t) -> None:
+    t.root()
     rid, _token, _body, ex = await send_start(t, valid=False)
     if not t.reached(ex):
         return
@@ -129,40 +158,101 @@ async def token_not_validated(t) -> None:
     await t.probe.arrivals(rid, t.probe.sent[rid] + wait_limit(t, timeout), 0)  # let it finish; not judged here
 
 
-@scenario("start-session.unknown-location", "an unknown Location gets status 2003 and REJECTED, no CommandResult", LOCATION, RESULT_ONCE, writes=True)
+def refused_at_ocpi_level(t, ex: Exchange, what: str, example: int | None = None) -> None:
+    """A refusal comes with HTTP 200 (valid JSON: no HTTP error) and a 2xxx status code; the
+    code the spec shows in its example only warns when another 2xxx is used."""
+    t.expect(ex.status == 200, NO_HTTP_ERROR, f"{what}: HTTP {ex.status}", ex)
+    code = status_code(ex)
+    in_class = isinstance(code, int) and 2000 <= code <= 2999
+    t.expect(in_class, CLASS_2XXX, f"{what}: status_code {code}" + ("" if in_class else ", not a 2xxx client error"), ex)
+    if example is not None and in_class:
+        t.expect(code == example, STATUS_2003, f"{what}: status_code {code}" + ("" if code == example else f" (the spec's example shows {example})"), ex, warn=True)
+
+
+@scenario("start-session.unknown-location", "an unknown Location is refused at OCPI level (HTTP 200, a 2xxx status, 2003 in the spec's example), no CommandResult",
+          LOCATION, STATUS_2003, CLASS_2XXX, RESULT_ONCE, writes=True)
 async def unknown_location(t) -> None:
+    t.root()
     rid, _token, _body, ex = await send_start(t, location=t.probe.target.unknown_location)
     if not t.reached(ex):
         return
+    refused_at_ocpi_level(t, ex, "unknown Location", 2003)
     result, _ = command_result(ex)
-    t.expect(ex.status == 200, LOCATION, f"unknown Location: HTTP {ex.status}", ex)
-    t.expect(status_code(ex) == 2003, LOCATION, f"unknown Location: status_code {status_code(ex)}, expected 2003", ex)
-    t.expect(result in ("REJECTED", None), LOCATION, f"unknown Location: CommandResponse {result}", ex)
-    if result == "ACCEPTED":
+    if not t.expect(result != "ACCEPTED", LOCATION, f"unknown Location: CommandResponse {result}", ex):
         t.probe.tracker.forget(rid)
         return
     await no_result(t, rid, "a refused StartSession")
 
 
-@scenario("start-session.unknown-evse", "an unknown EVSE is refused at OCPI level (HTTP 200, not ACCEPTED)", LOCATION, RESULT_ONCE, writes=True)
+@scenario("start-session.unknown-evse", "an unknown EVSE is refused at OCPI level (HTTP 200, not ACCEPTED, a 2xxx status)", UNKNOWN_EVSE, CLASS_2XXX, RESULT_ONCE, writes=True)
 async def unknown_evse(t) -> None:
+    t.root()
     rid, _token, _body, ex = await send_start(t, evse=t.probe.target.unknown_evse)
     if not t.reached(ex):
         return
     result, _ = command_result(ex)
-    t.expect(ex.status == 200, LOCATION, f"unknown EVSE: HTTP {ex.status}", ex)
-    if not t.expect(result != "ACCEPTED", LOCATION, f"unknown EVSE: CommandResponse {result} (status {status_code(ex)})", ex):
+    if result == "ACCEPTED":
+        t.fail(UNKNOWN_EVSE, f"unknown EVSE: CommandResponse {result} (status {status_code(ex)})", ex)
         t.probe.tracker.forget(rid)
         return
+    refused_at_ocpi_level(t, ex, "unknown EVSE")
+    t.ok(UNKNOWN_EVSE, f"unknown EVSE: CommandResponse {result}", ex)
     await no_result(t, rid, "a refused StartSession")
 
 
-@scenario("start-session.connector-without-evse", "connector_id without evse_uid gets HTTP 200 and status 2001 (2.2.1 and later)", CONNECTOR, INVALID, writes=True)
+@scenario("start-session.connector-without-evse", "connector_id without evse_uid is refused at OCPI level: HTTP 200 and a 2xxx status (2.2.1 and later)",
+          CONNECTOR, NO_HTTP_ERROR, CLASS_2XXX, writes=True)
 async def connector_without_evse(t) -> None:
     t.needs("2.2.1")
+    t.root()
     rid, _token, _body, ex = await send_start(t, evse=None, connector=t.probe.target.connector)
     t.probe.tracker.forget(rid)
     if not t.reached(ex):
         return
-    t.expect(ex.status == 200, INVALID, f"connector_id without evse_uid: HTTP {ex.status}, expected 200", ex)
-    t.expect(status_code(ex) == 2001, CONNECTOR, f"connector_id without evse_uid: status_code {status_code(ex)}, expected 2001", ex)
+    refused_at_ocpi_level(t, ex, "connector_id without evse_uid")
+
+
+async def _silent_start(t) -> tuple[str, Exchange, Any, Any, list[tuple[float, Any]]] | None:
+    """Started with the run: the StartSession for the silent EVSE and every answer to it, until
+    the advertised timeout (and the grace after it) has passed."""
+    evse = t.probe.target.silent_evse
+    if evse is None or "commands" not in t.probe.endpoints:
+        return None
+    rid, _token, _body, ex = await send_start(t, evse=evse)
+    result, timeout = command_result(ex)
+    if ex.error is not None or result != "ACCEPTED":
+        t.probe.tracker.forget(rid)
+        return rid, ex, result, timeout, []
+    limit = wait_limit(t, timeout)
+    got = await t.probe.arrivals(rid, t.probe.sent[rid] + limit + max(t.probe.target.settle, 2.0), t.probe.target.settle)
+    return rid, ex, result, timeout, got
+
+
+@scenario("start-session.silent-charge-point", "a Charge Point that never answers: TIMEOUT, not FAILED, and never after the advertised timeout (--silent-evse)",
+          SILENT, IN_TIME, RESULT_ONCE, writes=True, prepare=_silent_start)
+async def silent_charge_point(t) -> None:
+    evse = t.probe.target.silent_evse
+    if evse is None:
+        raise Skip("needs --silent-evse: an EVSE the tester knows will not answer")
+    t.root()
+    found = await t.probe.prepared["start-session.silent-charge-point"] if "start-session.silent-charge-point" in t.probe.prepared else await _silent_start(t)
+    if found is None:
+        t.probe.endpoint("commands")  # skips, saying why there is none
+        return
+    rid, ex, result, timeout, got = found
+    if not t.reached(ex):
+        return
+    if result != "ACCEPTED":
+        raise Skip(f"the CPO did not accept a StartSession for {evse} (CommandResponse {result}): nothing to wait for")
+    limit = wait_limit(t, timeout)
+    if not got:
+        t.warn(RESULT_ONCE, f"no answer within {limit:g} s (the advertised timeout): the eMSP learns of the silence only from the timeout", ex)
+        return
+    when, arrival = got[0]
+    posted = arrival_exchange(arrival)
+    answer = arrival.result
+    value = getattr(getattr(answer, "result", None), "value", None) or getattr(answer, "value", None)
+    t.expect(value == "TIMEOUT", SILENT, f"the asynchronous answer for a silent Charge Point is {value}" + ("" if value == "TIMEOUT" else ", expected TIMEOUT"), posted)
+    if t.version != "2.1.1":
+        late = when - t.probe.answered.get(rid, t.probe.sent[rid])
+        t.expect(late <= limit, IN_TIME, f"it arrived {late:.1f} s after the CommandResponse; the advertised timeout is {limit:g} s", posted)

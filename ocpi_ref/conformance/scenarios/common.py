@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import Exchange
+from ..model import Exchange, TesterMistake
 
-__all__ = ["command_result", "status_code", "timestamp_of"]
+__all__ = ["command_result", "roles_taken", "status_code", "timestamp_of"]
 
 
 def _body(ex: Exchange) -> dict[str, Any]:
@@ -35,3 +35,17 @@ def command_result(ex: Exchange) -> tuple[str | None, Any]:
         result = data.get("result")
         return (result if isinstance(result, str) else None), data.get("timeout")
     return None, None
+
+
+def roles_taken(t, ex: Exchange) -> None:
+    """A 403 to our credentials (accepted at discovery) with our role, or answers addressed to
+    another party, say the tester's --role does not match what the CPO holds for them."""
+    if t.version == "2.1.1":
+        return
+    ours = ", ".join(map(str, t.probe.target.parties))
+    if ex.status == 403:
+        raise TesterMistake(f"the CPO refused our command with HTTP 403 although it took our credentials at discovery: "
+                            f"does it hold another role for them than {ours}? check --role")
+    cc, pid = ex.header("ocpi-to-country-code"), ex.header("ocpi-to-party-id")
+    if cc and pid and not any(cc.upper() == str(p.country_code) and pid.upper() == str(p.party_id) for p in t.probe.target.parties):
+        raise TesterMistake(f"the CPO addresses its answer to {cc}-{pid}, not to our role {ours}: check --role")

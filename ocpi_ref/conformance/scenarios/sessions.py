@@ -21,11 +21,13 @@ from .common import command_result
 
 IN_SESSION, ECHO = "start-session.token-in-session-and-cdr", "start-session.authorization-reference-echo"
 NOT_STORED, RESULT_ONCE = "start-session.unknown-token-not-stored", "commands.result-after-accepted"
+AUTH_METHOD = "commands.auth-method-command"
 SESSION_WAIT = 5.0  # seconds to poll for the Session and the CDR
 
 
 def _started(t) -> Any:
     t.needs("2.2")
+    t.root()
     if t.probe.started is None:
         raise Skip("needs an accepted StartSession (start-session.accepted) in this run")
     return t.probe.started
@@ -59,8 +61,8 @@ async def _poll(t, module: str, params: dict[str, str], pick: Any) -> tuple[Any,
     return None, ex
 
 
-@scenario("session.token-in-session", "the Session of our StartSession carries our Token as cdr_token, auth_method COMMAND, our authorization_reference",
-          IN_SESSION, ECHO, writes=True)
+@scenario("session.token-in-session", "the Session of our StartSession carries our Token as cdr_token, our authorization_reference, auth_method COMMAND",
+          IN_SESSION, ECHO, AUTH_METHOD, writes=True)
 async def token_in_session(t) -> None:
     started = _started(t)
     body = started.body
@@ -77,7 +79,8 @@ async def token_in_session(t) -> None:
         return
     started.session, started.session_exchange = session, ex
     _token_fields(t, session, started.token, "Session", ex)
-    t.expect(session.get("auth_method") == "COMMAND", IN_SESSION, f"auth_method {session.get('auth_method')!r}, expected 'COMMAND'", ex)
+    method = session.get("auth_method")
+    t.expect(method == "COMMAND", AUTH_METHOD, f"auth_method {method!r}" + ("" if method == "COMMAND" else " (AuthMethod COMMAND is defined as a start by a command such as StartSession)"), ex)
     ref = body.get("authorization_reference")
     t.expect(_same(session.get("authorization_reference"), ref), ECHO, f"authorization_reference {session.get('authorization_reference')!r} for {ref!r}", ex)
 
