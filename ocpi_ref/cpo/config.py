@@ -2,7 +2,9 @@
 
 Errors name the offending key as a JSON pointer into the file, e.g.
 ``/partners/0/callback_token: missing``; nothing here raises anything but :class:`ConfigError`
-for bad input.
+for bad input. A key the parser does not read is an error too, with the key meant when one is
+close (``/locations/0/charge_points/1/behavior: unknown key 'behavior'; did you mean
+`behaviour`?``): :mod:`.config_keys` records what the parser reads, so a new key needs no list.
 
 The format::
 
@@ -41,8 +43,9 @@ The format::
 
 from __future__ import annotations
 
+import functools
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -52,6 +55,7 @@ from ..flow.topology import ChargePoint, Evse, Location
 from ..party import PartyId
 from ..transport.authorization import ENCODINGS
 from ..types import CiString
+from .config_keys import track, typos, unknown_keys
 
 __all__ = [
     "Behaviour",
@@ -156,6 +160,28 @@ def load_config(path: str | Path) -> CpoConfig:
     return parse_config(raw)
 
 
+def _known_keys_only(parse: Callable[[Mapping[str, Any]], CpoConfig]) -> Callable[[Mapping[str, Any]], CpoConfig]:
+    """*parse*, refusing every key it did not read; a typo of a key it missed is said first."""
+
+    @functools.wraps(parse)
+    def checked(raw: Mapping[str, Any]) -> CpoConfig:
+        tracked = track(dict(raw) if isinstance(raw, Mapping) else raw)
+        try:
+            config = parse(tracked)
+        except ConfigError as exc:
+            likely = typos(tracked)
+            if likely:
+                raise ConfigError(f"{'; '.join(likely)} (and so: {exc})") from None
+            raise
+        unknown = unknown_keys(tracked)
+        if unknown:
+            raise ConfigError("; ".join(unknown))
+        return config
+
+    return checked
+
+
+@_known_keys_only
 def parse_config(raw: Mapping[str, Any]) -> CpoConfig:
     """Check a parsed configuration (the TOML as a dict) and build a :class:`CpoConfig`."""
     cpo = _table(raw, "cpo", "")
