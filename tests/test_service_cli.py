@@ -90,3 +90,16 @@ def test_emsp_cli_words_a_bad_token_as_the_checker_does(capsys) -> None:
     assert code == 2
     assert "/country_code:" in err and "ISO 3166-1 alpha-2" in err and "[type.country-code]" in err
     assert "pattern" not in err and len(err) < 400
+
+
+def test_a_wrong_callback_token_is_reported_at_once_not_as_a_timeout(cpo_url, capsys) -> None:
+    """The CPO's CommandResult gets 401 at our callback: the eMSP says so and why, and stops
+    waiting then, instead of printing 'no result within the advertised 30 s' half a minute later."""
+    args = _emsp(cpo_url, "--token-uid", "CLI-4", "--location", "LOC-0001", "--evse", "EVSE-ACC-1")
+    args[args.index("ref-calls-tnm")] = "not-what-the-cpo-has"
+    code = main(args)
+    out = capsys.readouterr().out
+    assert code == 1, out
+    assert "CommandResponse ACCEPTED" in out
+    assert "our callback refused the CPO's START_SESSION answer (HTTP 401)" in out
+    assert "--callback-token" in out and "no result within" not in out

@@ -163,6 +163,7 @@ async def _exchange(args: argparse.Namespace, token: Any, roles: list[Any], from
         )
         # Whole seconds, as OCPI DateTimes usually are: a Session started in this second counts.
         sent_at = datetime.now(timezone.utc).replace(microsecond=0)
+        shown: set[str] = set()  # request ids whose refusals the exchange's own steps report
         try:
             ex = await client.start_session(
                 token,
@@ -171,21 +172,25 @@ async def _exchange(args: argparse.Namespace, token: Any, roles: list[Any], from
                 connector_id=args.connector,
                 authorization_reference=args.authorization_reference,
             )
+            shown.add(ex.request_id)
             for step in ex.steps:
                 print(step)
             if ex.outcome != "ACCEPTED":
                 return EXIT_FAILED
             if args.stop:
-                return await _session_and_cdr(client, token, args, sent_at)
+                return await _session_and_cdr(client, token, args, sent_at, shown)
             return EXIT_OK
         except DiscoveryError as exc:
             print(f"the CPO's Versions module did not help: {exc}")
             return EXIT_FAILED
         finally:
+            for refusal in tracker.refusals:  # any other POST our callback refused, e.g. a stray
+                if refusal.request_id not in shown:
+                    print(f"{refusal} (request {refusal.request_id})")
             await client.aclose()
 
 
-async def _session_and_cdr(client: Any, token: Any, args: argparse.Namespace, sent_at: datetime) -> int:
+async def _session_and_cdr(client: Any, token: Any, args: argparse.Namespace, sent_at: datetime, shown: set[str]) -> int:
     """Find the Session of *this* StartSession (not any of the Token's), stop it, show its CDR."""
     from ..flow.sessions import sessions_of_start
 
@@ -210,6 +215,7 @@ async def _session_and_cdr(client: Any, token: Any, args: argparse.Namespace, se
         return EXIT_FAILED
     print("Session: " + json.dumps(session, indent=2))
     stop = await client.stop_session(session["id"])
+    shown.add(stop.request_id)
     for step in stop.steps:
         print(step)
     cdrs = (await client.get("cdrs")).json().get("data") or []

@@ -30,7 +30,7 @@ from ..v2_1_1 import read_command_response
 from ..v2_2_1.models import CommandResult
 from ..versions import DEFAULT_VERSION, VERSIONS
 
-__all__ = ["CALLBACK_PATH", "Arrival", "CommandTracker", "callback_path", "create_callback_app"]
+__all__ = ["CALLBACK_PATH", "Arrival", "CommandTracker", "Refusal", "callback_path", "create_callback_app"]
 
 #: Where the reference eMSP receives 2.2.1 CommandResults: ``{CALLBACK_PATH}/{command}/{request_id}``.
 CALLBACK_PATH = "/ocpi/emsp/2.2.1/commands"
@@ -54,6 +54,19 @@ class Arrival:
     version: str = DEFAULT_VERSION
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """A POST the callback refused (wrong credentials, not JSON, not an answer), and why."""
+
+    command: str
+    request_id: str
+    http_status: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"our callback refused the CPO's {self.command} answer (HTTP {self.http_status}): {self.reason}"
+
+
 class CommandTracker:
     """Pending requests by id, and every asynchronous answer that arrived (loop-bound, not threaded).
 
@@ -63,6 +76,25 @@ class CommandTracker:
     def __init__(self) -> None:
         self._pending: dict[str, asyncio.Future[Any]] = {}
         self.arrivals: list[Arrival] = []
+        self.refusals: list[Refusal] = []
+        self._refused: dict[str, asyncio.Future[Refusal]] = {}
+
+    def refuse(self, refusal: Refusal) -> None:
+        """Record a refused POST and wake whoever waits on :meth:`refused` for its request."""
+        self.refusals.append(refusal)
+        waiter = self._refused.pop(refusal.request_id, None)
+        if waiter is not None and not waiter.done():
+            waiter.set_result(refusal)
+
+    def refused(self, request_id: str) -> asyncio.Future[Refusal]:
+        """Done with the first :class:`Refusal` of *request_id* (the caller cancels it when done)."""
+        waiter: asyncio.Future[Refusal] = asyncio.get_running_loop().create_future()
+        earlier = next((r for r in self.refusals if r.request_id == request_id), None)
+        if earlier is not None:  # the answer may beat the CommandResponse, and so its refusal
+            waiter.set_result(earlier)
+        else:
+            self._refused[request_id] = waiter
+        return waiter
 
     def expect(self, request_id: str) -> asyncio.Future[Any]:
         fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
@@ -115,6 +147,13 @@ def _read_result(version: str, body: Any) -> tuple[Any, str | None]:
         return None, "; ".join(f"{f.pointer}: {f.message}" for f in findings_from_error(model, exc))
 
 
+def _wrong_credentials(sent: str | None) -> str:
+    """Why a CommandResult POST got 401, in words that point at the likely fix."""
+    what = "no Authorization header" if sent is None else "an Authorization header that is not our callback token"
+    return (f"{what}, so status 2000 (unknown credentials); is --callback-token the token the CPO "
+            "has for us (its callback_token)?")
+
+
 def create_callback_app(
     tracker: CommandTracker, *, callback_token: str | None = None, authorization: str | None = None
 ) -> FastAPI:
@@ -138,6 +177,7 @@ def create_callback_app(
         if version not in VERSIONS:
             return Response(_envelope(3002, f"unsupported version {version!r}"), 404, headers, "application/json")
         if expected is not None and request.headers.get("authorization") not in expected[version]:
+            tracker.refuse(Refusal(command, request_id, 401, _wrong_credentials(request.headers.get("authorization"))))
             return Response(_envelope(2000, "unknown credentials"), 401, headers, "application/json")
         try:
             raw = await request.body()
@@ -147,9 +187,12 @@ def create_callback_app(
             body = json.loads(raw)
         except (ValueError, RecursionError):  # RecursionError: nested deeper than json can read
             tracker.arrive(command, request_id, raw.decode("utf-8", "replace"), dict(request.headers), None, version)
+            tracker.refuse(Refusal(command, request_id, 400, "the body is not JSON"))
             return Response(_envelope(2001, "not JSON"), 400, headers, "application/json")
         parsed, message = _read_result(version, body)
         tracker.arrive(command, request_id, body, dict(request.headers), parsed, version)
+        if parsed is None:
+            tracker.refuse(Refusal(command, request_id, 200, f"status 2001, not an OCPI {version} answer: {message}"))
         status = 1000 if parsed is not None else 2001
         return Response(_envelope(status, message), 200, headers, "application/json")
 

@@ -315,9 +315,16 @@ class EmspClient:
         fut = fut or self.tracker._pending[ex.request_id]
         v211 = ex.version == "2.1.1"
         limit = self.result_wait if v211 else ex.response.timeout
+        refused = self.tracker.refused(ex.request_id)  # a refused answer ends the wait at once
         try:
-            ex.result = await asyncio.wait_for(asyncio.shield(fut), limit)
-            ex.steps.append(_result_step(ex.result, v211))
+            done, _ = await asyncio.wait((fut, refused), timeout=limit, return_when=asyncio.FIRST_COMPLETED)
+            if fut in done:
+                ex.result = fut.result()
+                ex.steps.append(_result_step(ex.result, v211))
+            elif refused in done:
+                ex.steps.append(f"{refused.result()}; taking it that no result will come")
+            else:
+                raise TimeoutError
         except TimeoutError:
             ex.steps.append(
                 f"no result within the configured {limit:g} s (OCPI 2.1.1 has no timeout); "
@@ -326,6 +333,7 @@ class EmspClient:
                 else f"no result within the advertised {limit} s; taking it that none will come"
             )
         finally:
+            refused.cancel()
             self.tracker.forget(ex.request_id)
         return ex
 
