@@ -212,3 +212,22 @@ def test_a_terminal_that_cannot_show_a_character_gets_an_escape(tmp_path, start_
     done = subprocess.run([sys.executable, "-m", "ocpi_ref", "check", str(path), "--sender", "DE-TNM"],
                           capture_output=True, timeout=60, env={"PYTHONIOENCODING": "ascii", "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0 and not done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("version", "value", "code", "words"),
+    [
+        ("2.2.1", "START_SESSION_CONNECTOR_REQUIRD", 2, "did you mean START_SESSION_CONNECTOR_REQUIRED?"),
+        ("2.2.1", "FLIES", 2, "a closed list"),
+        ("2.2", "START_SESSION_CONNECTOR_REQUIRED", 2, "OCPI 2.2.1, 2.3.0 has it"),
+        ("2.3.0", "START_SESSION_CONNECTOR_REQUIRD", 2, "did you mean START_SESSION_CONNECTOR_REQUIRED?"),
+        ("2.3.0", "X_OUR_OWN_CAPABILITY", 0, ""),  # an OpenEnum in 2.3.0: another value is allowed
+        ("2.2.1", "RFID_READER", 0, ""),
+    ],
+)
+def test_an_unknown_evse_capability_is_a_usage_error_unless_the_list_is_open(payload, version, value, code, words):
+    done = run("check", str(payload), "--version", version, "--evse-capability", value)
+    assert done.returncode == code, done.stderr
+    if code == 2:
+        err = done.stderr.decode()
+        assert err.startswith("ocpi-ref check: --evse-capability: ") and words in err and err.count("\n") == 1

@@ -127,3 +127,11 @@ def test_a_typo_in_the_file_stops_the_cpo_with_exit_2(tmp_path, capsys) -> None:
     err = capsys.readouterr().err.strip()
     assert err.startswith("ocpi-ref cpo: /locations/") and err.endswith("did you mean `behaviour`?")
     assert "\n" not in err
+
+
+def test_a_misspelt_capability_is_an_error() -> None:
+    raw = demo_config_dict()
+    raw["locations"][0]["charge_points"][0]["evses"][0]["capabilities"] = ["START_SESSION_CONNECTOR_REQUIRD"]
+    with pytest.raises(ConfigError, match=r"^/locations/0/charge_points/0/evses/0/capabilities/0: .*"
+                       r"did you mean START_SESSION_CONNECTOR_REQUIRED\?"):
+        parse_config(raw)

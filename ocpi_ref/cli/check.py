@@ -20,6 +20,7 @@ import sys
 from typing import Any
 
 from ..checker import check_start_session
+from ..flow.capabilities import capability_problem
 from ..objects import OBJECTS, check_object, render
 from ..report import Report
 from ..rules.start_session import CONNECTOR_REQUIRES_EVSE
@@ -46,7 +47,8 @@ def add(sub: Any) -> None:
         "--evse-capability",
         action="append",
         metavar="CAPABILITY",
-        help="a capability of the target EVSE (repeatable), e.g. START_SESSION_CONNECTOR_REQUIRED",
+        help="a capability of the target EVSE (repeatable), e.g. START_SESSION_CONNECTOR_REQUIRED; one the "
+        "version does not list exits 2 (2.3.0's list is open: there only a misspelling of a listed value does)",
     )
     check.add_argument(
         "--format",
@@ -74,6 +76,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"ocpi-ref check: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
         return EXIT_USAGE
     context = {"sender": args.sender, "evse_capabilities": args.evse_capability}
+    for capability in args.evse_capability or ():  # a typo would silently leave the rule off
+        problem = capability_problem(capability, args.version)
+        if problem:
+            print(f"ocpi-ref check: --evse-capability: {problem}", file=sys.stderr)
+            return EXIT_USAGE
     if args.object != "start-session":
         if any(context.values()):
             print("ocpi-ref check: --sender and --evse-capability apply to --object start-session only", file=sys.stderr)

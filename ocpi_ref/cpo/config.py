@@ -51,10 +51,12 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from ..flow.capabilities import capability_problem
 from ..flow.topology import ChargePoint, Evse, Location
 from ..party import PartyId
 from ..transport.authorization import ENCODINGS
 from ..types import CiString
+from ..versions import VERSIONS
 from .config_keys import track, typos, unknown_keys
 
 __all__ = [
@@ -254,7 +256,7 @@ def parse_config(raw: Mapping[str, Any]) -> CpoConfig:
                     Evse(
                         uid=_str(ev, "uid", evw),
                         connectors=tuple(_text(c, f"{evw}/connectors/{n}") for n, c in enumerate(connectors)),
-                        capabilities=frozenset(_text(c, f"{evw}/capabilities/{n}") for n, c in enumerate(caps)),
+                        capabilities=frozenset(_capability(c, f"{evw}/capabilities/{n}") for n, c in enumerate(caps)),
                     )
                 )
             if not evses:
@@ -340,6 +342,15 @@ def _choice(raw: Mapping[str, Any], key: str, where: str, allowed: tuple[str, ..
     value = raw[key]
     if value not in allowed:
         raise ConfigError(f"{where}/{key}: {value!r} is not one of {', '.join(allowed)}")
+    return value
+
+
+def _capability(value: Any, where: str) -> str:
+    """A capability; a misspelt one would silently leave its rule off. The CPO serves every
+    version, so 2.3.0's list decides (open, but not to near-misses of a listed value)."""
+    problem = capability_problem(_text(value, where), VERSIONS[-1])
+    if problem:
+        raise ConfigError(f"{where}: {problem}")
     return value
 
 
