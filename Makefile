@@ -45,9 +45,11 @@ browser:
 	    echo "chromium or chromedriver not found and not root: the website tests will be skipped"; \
 	  fi; }
 
+# lab/jupyter_server_config.py strips what Lab writes into a notebook on every save (the
+# interpreter version, cell timings), so opening a chapter leaves it as stored (tests/test_lab_round_trip.py).
 lab: $(STAMP) $(KERNEL_CONFIG)
 	$(BIN)/python -m pip install --quiet -e ".[lab]"
-	$(BIN)/jupyter lab book/ $(if $(filter 0,$(shell id -u)),--allow-root)
+	$(BIN)/jupyter lab book/ --config=lab/jupyter_server_config.py $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_start_session.py
