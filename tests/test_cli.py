@@ -231,3 +231,36 @@ def test_an_unknown_evse_capability_is_a_usage_error_unless_the_list_is_open(pay
     if code == 2:
         err = done.stderr.decode()
         assert err.startswith("ocpi-ref check: --evse-capability: ") and words in err and err.count("\n") == 1
+
+
+@pytest.mark.rule("start-session.connector-required-by-evse")
+def test_the_hint_names_the_fix_for_an_evse_that_requires_a_connector(payload, start_session):
+    """Not 'conforms to OCPI 2.2; check with --version': a downgrade is no fix."""
+    del start_session["connector_id"]
+    payload.write_text(json.dumps(start_session))
+    done = run("check", str(payload), "--evse-capability", "START_SESSION_CONNECTOR_REQUIRED")
+    assert done.returncode == 1
+    last = done.stdout.decode().rstrip().splitlines()[-1]
+    assert last.startswith("hint: the EVSE has START_SESSION_CONNECTOR_REQUIRED: add connector_id")
+    assert "--version" not in last
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("cpo", "--config", "examples/cpo.toml", "--port", "99999"), ("cpo", "--config", "examples/cpo.toml", "--port", "-1"),
+     ("emsp", "start-session", "--cpo", "http://127.0.0.1:9/ocpi/versions", "--credentials", "x", "--role", "DE-TNM",
+      "--token-uid", "1", "--location", "L", "--callback-port", "99999"),
+     ("conformance", "cpo", "--callback-port", "99999")],
+)
+def test_a_port_out_of_range_is_one_line_and_exit_2(args):
+    done = run(*args)
+    err = done.stderr.decode()
+    assert done.returncode == 2 and err.count("\n") == 1 and "is not a port: 0 to 65535" in err, err
+
+
+@pytest.mark.parametrize("args", [(), ("emsp",), ("conformance",)])
+def test_a_missing_subcommand_prints_the_usage(args):
+    done = run(*args)
+    err = done.stderr.decode()
+    assert done.returncode == 2 and err.startswith("usage: ocpi-ref") and "COMMAND" in err
+    assert "_command" not in err and "required" not in err

@@ -103,3 +103,37 @@ def test_a_wrong_callback_token_is_reported_at_once_not_as_a_timeout(cpo_url, ca
     assert "CommandResponse ACCEPTED" in out
     assert "our callback refused the CPO's START_SESSION answer (HTTP 401)" in out
     assert "--callback-token" in out and "no result within" not in out
+
+
+def _start(cpo: str, *extra: str) -> list[str]:
+    return ["emsp", "start-session", "--cpo", cpo, "--credentials", "x", "--role", "DE-TNM", "--location", "L", *extra]
+
+
+@pytest.mark.parametrize("cpo", ["notaurl", "ftp://host/ocpi/versions", "http://[::1", "http://host:99999/ocpi/versions"])
+def test_emsp_cli_says_a_cpo_url_is_not_one(cpo, capsys) -> None:
+    assert main(_start(cpo, "--token-uid", "1")) == 2
+    err = capsys.readouterr().err
+    assert "not an http:// or https:// URL" in err and "UnsupportedProtocol" not in err
+
+
+def test_emsp_cli_words_an_unreachable_cpo(capsys) -> None:
+    assert main(_start("http://127.0.0.1:9/ocpi/versions", "--token-uid", "1")) == 1  # port 9: nobody there
+    out = capsys.readouterr().out
+    assert "nothing answered there" in out and "ConnectError" not in out
+
+
+@pytest.mark.parametrize(("content", "words"), [
+    (None, "cannot read {path}: No such file or directory"),
+    (b"nope", "not JSON: Expecting value at line 1 column 1 [json.syntax]"),
+    (b"", "not JSON: the document is empty [json.syntax]"),
+    (b'{"uid": 1}', "/uid: error: uid must be a JSON string"),
+])
+def test_emsp_cli_words_a_token_file_as_check_does(tmp_path, capsys, content, words) -> None:
+    path = tmp_path / "token.json"
+    if content is not None:
+        path.write_bytes(content)
+    assert main(_start("http://127.0.0.1:9/ocpi/versions", "--token", str(path))) == 2
+    err = capsys.readouterr().err
+    assert words.format(path=path) in err and "\n" == err[-1] and err.count("\n") == 1
+    assert main(["check", str(path), "--object", "token"]) in (1, 2)
+    assert words.format(path=path) in "".join(capsys.readouterr())

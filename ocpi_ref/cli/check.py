@@ -23,7 +23,7 @@ from ..checker import check_start_session
 from ..flow.capabilities import capability_problem
 from ..objects import OBJECTS, check_object, render
 from ..report import Report
-from ..rules.start_session import CONNECTOR_REQUIRES_EVSE
+from ..rules.start_session import CONNECTOR_REQUIRED_BY_EVSE, CONNECTOR_REQUIRED_CAPABILITY, CONNECTOR_REQUIRES_EVSE
 from ..rules.types import UNKNOWN
 from ..specs import spec
 from ..versions import DEFAULT_VERSION, VERSIONS
@@ -109,6 +109,9 @@ def _hint(data: bytes, version: str, context: dict[str, Any], report: Report) ->
     """
     if CONNECTOR_REQUIRES_EVSE.id in report.rules:
         return f"hint: connector_id names a connector of one EVSE: add that EVSE's evse_uid [{CONNECTOR_REQUIRES_EVSE.id}]"
+    if CONNECTOR_REQUIRED_BY_EVSE.id in report.rules:  # not a version without the capability
+        return (f"hint: the EVSE has {CONNECTOR_REQUIRED_CAPABILITY}: add connector_id, the id of the connector "
+                f"to start on [{CONNECTOR_REQUIRED_BY_EVSE.id}]")
     known = _field_pointers(version)
     others = []
     for other in VERSIONS:

@@ -196,7 +196,7 @@ class EmspClient:
             resp = await self.http.get(url, headers=self._headers(routing=False))
             env = resp.json()
         except (httpx.HTTPError, ValueError) as exc:
-            raise DiscoveryError(f"GET {url}: {type(exc).__name__}") from None
+            raise DiscoveryError(f"GET {url}: {_in_words(exc)}") from None
         if resp.status_code != 200 or not isinstance(env, dict) or env.get("status_code") != 1000:
             status = env.get("status_code") if isinstance(env, dict) else None
             message = env.get("status_message") if isinstance(env, dict) else None
@@ -267,7 +267,7 @@ class EmspClient:
             )
         except httpx.HTTPError as exc:
             self.tracker.forget(request_id)
-            ex.steps.append(f"the CPO could not be reached: {type(exc).__name__}")
+            ex.steps.append(f"the CPO could not be reached: {_in_words(exc)}")
             return ex
         self._read_response(ex, resp)
         if not ex.accepted:
@@ -359,6 +359,20 @@ class EmspClient:
             content=token.model_dump_json(),
             headers=self._headers(),
         )
+
+
+def _in_words(exc: Exception) -> str:
+    """What went wrong with a request, for a person (not ``ConnectError``)."""
+    detail = f" ({exc})" if str(exc) else ""
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        return "not an http:// or https:// URL"
+    if isinstance(exc, httpx.ConnectError):
+        return f"nothing answered there: the host is unknown or refused the connection{detail}"
+    if isinstance(exc, httpx.TimeoutException):
+        return f"no answer in time{detail}"
+    if isinstance(exc, ValueError):
+        return f"the answer is not JSON{detail}"
+    return f"the request failed{detail}"
 
 
 def _result_step(result: Any, v211: bool) -> str:
