@@ -146,7 +146,7 @@ def test_convert_command_exit_codes(payload_2_1_1, payload):
     assert json.loads(up.stdout)["token"]["party_id"] == "TNM"
     refused = run("convert", str(payload_2_1_1), "--from", "2.1.1", "--to", "2.2.1")
     assert refused.returncode == 1 and refused.stdout == b""
-    assert "[convert.owner-from-context]" in refused.stderr.decode()
+    assert "[convert.owner-from-context]" in refused.stderr.decode() and "--owner" in refused.stderr.decode()
     lossy = run("convert", str(payload), "--from", "2.2.1", "--to", "2.2")
     assert lossy.returncode == 1
     assert "connector_id" not in json.loads(lossy.stdout)
@@ -264,3 +264,19 @@ def test_a_missing_subcommand_prints_the_usage(args):
     err = done.stderr.decode()
     assert done.returncode == 2 and err.startswith("usage: ocpi-ref") and "COMMAND" in err
     assert "_command" not in err and "required" not in err
+
+
+@pytest.mark.rule("json.limits")
+def test_convert_labels_a_size_refusal_as_check_does(tmp_path):
+    big = tmp_path / "big.json"
+    big.write_text(json.dumps({"a": "x" * 70000}))
+    line = "(document): refused: the document is"
+    assert line in run("check", str(big)).stdout.decode()
+    assert line in run("convert", str(big), "--from", "2.2.1", "--to", "2.3.0").stderr.decode()
+
+
+def test_the_command_response_report_is_titled_by_what_it_checks(tmp_path):
+    path = tmp_path / "answer.json"
+    path.write_text("{}")
+    head = run("check", str(path), "--object", "command-response").stdout.decode().splitlines()[0]
+    assert head.startswith("OCPI 2.2.1 CommandResponse in its envelope: ") and "answer" not in head
