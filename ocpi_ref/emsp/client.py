@@ -44,6 +44,7 @@ from ..v2_1_1 import read_command_response
 from ..v2_2_1.models import CommandResponse, StopSession, Token
 from ..versions import DEFAULT_VERSION, VERSIONS
 from .callback import CommandTracker, callback_path
+from .words import in_words as _in_words
 
 __all__ = [
     "DEFAULT_RESULT_WAIT",
@@ -359,20 +360,6 @@ class EmspClient:
             content=token.model_dump_json(),
             headers=self._headers(),
         )
-
-
-def _in_words(exc: Exception) -> str:
-    """What went wrong with a request, for a person (not ``ConnectError``)."""
-    detail = f" ({exc})" if str(exc) else ""
-    if isinstance(exc, httpx.UnsupportedProtocol):
-        return "not an http:// or https:// URL"
-    if isinstance(exc, httpx.ConnectError):
-        return f"nothing answered there: the host is unknown or refused the connection{detail}"
-    if isinstance(exc, httpx.TimeoutException):
-        return f"no answer in time{detail}"
-    if isinstance(exc, ValueError):
-        return f"the answer is not JSON{detail}"
-    return f"the request failed{detail}"
 
 
 def _result_step(result: Any, v211: bool) -> str:
