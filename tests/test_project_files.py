@@ -43,3 +43,15 @@ def test_the_spec_sources_carry_their_licence_notice():
     assert "CC BY-ND 4.0" in notice and "EVRoaming Foundation" in notice and "NKL" in notice
     for folder in ("2.1.1", "2.2", "2.2.1", "v2.3.0"):
         assert list((ROOT / "spec" / "ocpi-src" / folder).glob("copyright.*")), folder
+
+
+def test_the_package_version_has_a_changelog_entry():
+    """CHANGELOG.md (Keep a Changelog) has a section for the version pyproject.toml declares."""
+    import re
+    import tomllib
+
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert re.search(rf"^## \[{re.escape(version)}\] - \d{{4}}-\d{{2}}-\d{{2}}$", changelog, re.M), version
+    headings = re.findall(r"^## \[([^\]]+)\]", changelog, re.M)
+    assert headings[0] == "Unreleased" and len(headings) == len(set(headings))
