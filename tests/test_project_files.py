@@ -34,7 +34,9 @@ def test_the_lab_extra_renders_myst():
 def test_the_set_up_says_how_to_reach_the_installed_command():
     setup = _readme_section("Set up")
     assert ". .venv/bin/activate" in setup and ".venv/bin/ocpi-ref" in setup
-    assert "apt-get" in setup and "chromium-driver" in setup and "115 packages" in setup
+    assert "apt-get" in setup and "chromium-driver" in setup and "--no-install-recommends --no-upgrade" in setup
+    assert "_build/apt-chromium.log" in setup  # where apt's output went, and that the Makefile agrees:
+    assert "APT_LOG := _build/apt-chromium.log" in (ROOT / "Makefile").read_text(encoding="utf-8")
     assert ".venv/bin/activate" in _readme_section("Use the command line").split("```")[0], "before the examples"
 
 
