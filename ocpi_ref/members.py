@@ -46,8 +46,8 @@ def unknown_fields(
     """``field.unknown`` information for every member the spec does not define, in document
     order; a member that looks like a misspelt missing field names it (``locaton_id``)."""
     fields = fields_of(model)
-    for key, value in doc.items():
-        shape = fields.get(key)
+    for key in doc.keys():
+        value, shape = doc[key], fields.get(key)
         if shape is None:
             yield Finding(
                 UNKNOWN.id,
