@@ -24,12 +24,13 @@ def test_each_refused_post_is_kept_with_its_reason() -> None:
                 await c.post(url + "r3", headers=auth, content=b"{nope")
                 await c.post(url + "r4", headers=auth, content=b'{"result":"MAYBE"}')
                 await c.post(url + "r5", headers=auth, content=b'{"result":"ACCEPTED"}')  # a good one
+                await c.post(url.replace("2.2.1", "9.9") + "r6", headers=auth, content=b'{"result":"ACCEPTED"}')
         return tracker.refusals
 
     refusals = asyncio.run(main())
-    assert [(r.request_id, r.http_status) for r in refusals] == [("r1", 401), ("r2", 401), ("r3", 400), ("r4", 200)]
+    assert [(r.request_id, r.http_status) for r in refusals] == [("r1", 401), ("r2", 401), ("r3", 400), ("r4", 200), ("r6", 404)]
     assert "not our callback token" in refusals[0].reason and "no Authorization header" in refusals[1].reason
-    assert "not JSON" in refusals[2].reason and "/result" in refusals[3].reason
+    assert "not JSON" in refusals[2].reason and "/result" in refusals[3].reason and "'9.9'" in refusals[4].reason
 
 
 def test_a_refusal_before_the_wait_still_ends_it() -> None:

@@ -175,6 +175,7 @@ def create_callback_app(
         headers = {"X-Request-ID": request.headers.get("x-request-id", ""),
                    "X-Correlation-ID": request.headers.get("x-correlation-id", "")}
         if version not in VERSIONS:
+            tracker.refuse(Refusal(command, request_id, 404, f"posted under OCPI version {version!r}, which this eMSP does not serve"))
             return Response(_envelope(3002, f"unsupported version {version!r}"), 404, headers, "application/json")
         if expected is not None and request.headers.get("authorization") not in expected[version]:
             tracker.refuse(Refusal(command, request_id, 401, _wrong_credentials(request.headers.get("authorization"))))
