@@ -35,19 +35,29 @@ notebooks: $(STAMP) $(KERNEL_CONFIG)
 
 # tests/test_book_site.py looks at the built site in headless Chromium, driven through
 # chromedriver (selenium). CI runs as root on a fresh Debian machine, so install both from Debian
-# there (chromium and chromium-driver, about 115 packages the first time); elsewhere the browser
-# tests skip without them.
+# there, without recommended packages (fonts-liberation, which chromium only recommends, is named
+# so pages render with the usual metric-compatible fonts) and without upgrading named packages
+# already installed; apt still upgrades an installed library when chromium needs a newer one.
+# apt's output goes to $(APT_LOG), not into the test log. Elsewhere the browser tests skip.
+APT_LOG := _build/apt-chromium.log
 browser:
 	@{ command -v chromium && command -v chromedriver; } >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	    mkdir -p $(dir $(APT_LOG)); \
+	    echo "installing chromium, chromium-driver and fonts-liberation with apt-get (log: $(APT_LOG))"; \
+	    { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+	        --no-upgrade chromium chromium-driver fonts-liberation; } >$(APT_LOG) 2>&1 \
+	      && grep -E "upgraded, .* newly installed" $(APT_LOG) \
+	      || { tail -n 20 $(APT_LOG); echo "apt-get failed (log: $(APT_LOG))"; exit 1; }; \
 	  else \
 	    echo "chromium or chromedriver not found and not root: the website tests will be skipped"; \
 	  fi; }
 
+# lab/jupyter_server_config.py strips what Lab writes into a notebook on every save (the
+# interpreter version, cell timings), so opening a chapter leaves it as stored (tests/test_lab_round_trip.py).
 lab: $(STAMP) $(KERNEL_CONFIG)
 	$(BIN)/python -m pip install --quiet -e ".[lab]"
-	$(BIN)/jupyter lab book/ $(if $(filter 0,$(shell id -u)),--allow-root)
+	$(BIN)/jupyter lab book/ --config=lab/jupyter_server_config.py $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_start_session.py

@@ -156,7 +156,7 @@ def _up_from_2_1_1(
                 Severity.ERROR,
                 "/token",
                 "a 2.1.1 Token has no owner; give the party whose credentials sent it "
-                "(owner, e.g. NL-TNM) to convert to 2.2 or later",
+                "(--owner on the command line, owner= in Python, e.g. NL-TNM) to convert to 2.2 or later",
             )
         )
         return None

@@ -231,7 +231,8 @@ def _parse(text: str, out: Loaded, max_depth: int) -> Loaded:
             parse_float=scan.number,
         )
     except json.JSONDecodeError as exc:
-        out.add(SYNTAX.id, "", f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
+        where = f"{exc.msg} at line {exc.lineno} column {exc.colno}"
+        out.add(SYNTAX.id, "", f"not JSON: {where}" if text.strip() else "not JSON: the document is empty")
         return out
     except RecursionError:
         out.refuse("", "nested too deep for this reference's parser to read", complete=False)

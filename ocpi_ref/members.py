@@ -7,6 +7,7 @@ in it with its model and JSON pointer.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator, Mapping
 from enum import Enum
 from functools import cache
@@ -42,15 +43,33 @@ def _walk(
 def unknown_fields(
     doc: Mapping[str, Any], model: type[BaseModel], where: str = "", *, version: str = DEFAULT_VERSION
 ) -> Iterator[Finding]:
-    """``field.unknown`` information for every member the spec does not define."""
-    for obj, obj_model, at in _walk(doc, model, where):
-        for key in obj.keys() - fields_of(obj_model).keys():
+    """``field.unknown`` information for every member the spec does not define, in document
+    order; a member that looks like a misspelt missing field names it (``locaton_id``)."""
+    fields = fields_of(model)
+    for key in doc.keys():
+        value, shape = doc[key], fields.get(key)
+        if shape is None:
             yield Finding(
                 UNKNOWN.id,
                 Severity.INFO,
-                at + pointer(key),
-                f"{key} is not a field of {obj_model.__name__} in OCPI {version}; kept as received",
+                where + pointer(key),
+                f"{key} is not a field of {model.__name__} in OCPI {version}; kept as received{_meant(key, doc, fields)}",
             )
+        elif shape.model is not None and isinstance(value, Mapping) and not shape.is_list:
+            yield from unknown_fields(value, shape.model, where + pointer(key), version=version)
+        elif shape.model is not None and isinstance(value, list) and shape.is_list:
+            for i, item in enumerate(value):
+                if isinstance(item, Mapping):
+                    yield from unknown_fields(item, shape.model, f"{where}{pointer(key)}/{i}", version=version)
+
+
+def _meant(key: str, doc: Mapping[str, Any], fields: Mapping[str, Any]) -> str:
+    """``; did you mean `location_id`?`` when *key* is close to a field *doc* lacks, else nothing."""
+    if not isinstance(key, str):  # a parsed object may hold any key (reported elsewhere)
+        return ""
+    missing = sorted(name for name in fields if name not in doc)
+    close = difflib.get_close_matches(key, missing, n=1, cutoff=0.8)
+    return f"; did you mean `{close[0]}`?" if close else ""
 
 
 def suspect_values(doc: Mapping[str, Any], model: type[BaseModel]) -> Iterator[Finding]:

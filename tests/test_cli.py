@@ -147,7 +147,7 @@ def test_convert_command_exit_codes(payload_2_1_1, payload):
     assert json.loads(up.stdout)["token"]["party_id"] == "TNM"
     refused = run("convert", str(payload_2_1_1), "--from", "2.1.1", "--to", "2.2.1")
     assert refused.returncode == 1 and refused.stdout == b""
-    assert "[convert.owner-from-context]" in refused.stderr.decode()
+    assert "[convert.owner-from-context · our choice]" in refused.stderr.decode() and "--owner" in refused.stderr.decode()
     lossy = run("convert", str(payload), "--from", "2.2.1", "--to", "2.2")
     assert lossy.returncode == 1
     assert "connector_id" not in json.loads(lossy.stdout)
@@ -213,3 +213,71 @@ def test_a_terminal_that_cannot_show_a_character_gets_an_escape(tmp_path, start_
     done = subprocess.run([sys.executable, "-m", "ocpi_ref", "check", str(path), "--sender", "DE-TNM"],
                           capture_output=True, timeout=60, env={"PYTHONIOENCODING": "ascii", "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0 and not done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("version", "value", "code", "words"),
+    [
+        ("2.2.1", "START_SESSION_CONNECTOR_REQUIRD", 2, "did you mean START_SESSION_CONNECTOR_REQUIRED?"),
+        ("2.2.1", "FLIES", 2, "a closed list"),
+        ("2.2", "START_SESSION_CONNECTOR_REQUIRED", 2, "OCPI 2.2.1, 2.3.0 has it"),
+        ("2.3.0", "START_SESSION_CONNECTOR_REQUIRD", 2, "did you mean START_SESSION_CONNECTOR_REQUIRED?"),
+        ("2.3.0", "X_OUR_OWN_CAPABILITY", 0, ""),  # an OpenEnum in 2.3.0: another value is allowed
+        ("2.2.1", "RFID_READER", 0, ""),
+    ],
+)
+def test_an_unknown_evse_capability_is_a_usage_error_unless_the_list_is_open(payload, version, value, code, words):
+    done = run("check", str(payload), "--version", version, "--evse-capability", value)
+    assert done.returncode == code, done.stderr
+    if code == 2:
+        err = done.stderr.decode()
+        assert err.startswith("ocpi-ref check: --evse-capability: ") and words in err and err.count("\n") == 1
+
+
+@pytest.mark.rule("start-session.connector-required-by-evse")
+def test_the_hint_names_the_fix_for_an_evse_that_requires_a_connector(payload, start_session):
+    """Not 'conforms to OCPI 2.2; check with --version': a downgrade is no fix."""
+    del start_session["connector_id"]
+    payload.write_text(json.dumps(start_session))
+    done = run("check", str(payload), "--evse-capability", "START_SESSION_CONNECTOR_REQUIRED")
+    assert done.returncode == 1
+    last = done.stdout.decode().rstrip().splitlines()[-1]
+    assert last.startswith("hint: the EVSE has START_SESSION_CONNECTOR_REQUIRED: add connector_id")
+    assert "--version" not in last
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("cpo", "--config", "examples/cpo.toml", "--port", "99999"), ("cpo", "--config", "examples/cpo.toml", "--port", "-1"),
+     ("emsp", "start-session", "--cpo", "http://127.0.0.1:9/ocpi/versions", "--credentials", "x", "--role", "DE-TNM",
+      "--token-uid", "1", "--location", "L", "--callback-port", "99999"),
+     ("conformance", "cpo", "--callback-port", "99999")],
+)
+def test_a_port_out_of_range_is_one_line_and_exit_2(args):
+    done = run(*args)
+    err = done.stderr.decode()
+    assert done.returncode == 2 and err.count("\n") == 1 and "is not a port: 0 to 65535" in err, err
+
+
+@pytest.mark.parametrize("args", [(), ("emsp",), ("conformance",)])
+def test_a_missing_subcommand_prints_the_usage(args):
+    done = run(*args)
+    err = done.stderr.decode()
+    assert done.returncode == 2 and err.startswith("usage: ocpi-ref") and "COMMAND" in err
+    assert "_command" not in err and "required" not in err
+
+
+@pytest.mark.rule("json.limits")
+def test_convert_labels_a_size_refusal_as_check_does(tmp_path):
+    big = tmp_path / "big.json"
+    big.write_text(json.dumps({"a": "x" * 70000}))
+    line = "(document): refused: the document is"
+    assert line in run("check", str(big)).stdout.decode()
+    assert line in run("convert", str(big), "--from", "2.2.1", "--to", "2.3.0").stderr.decode()
+
+
+def test_the_command_response_report_is_titled_by_what_it_checks(tmp_path):
+    path = tmp_path / "answer.json"
+    path.write_text("{}")
+    head = run("check", str(path), "--object", "command-response").stdout.decode().splitlines()[0]
+    assert head.startswith("OCPI 2.2.1 CommandResponse in its envelope: ") and "answer" not in head

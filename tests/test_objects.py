@@ -141,7 +141,7 @@ def test_cli_check_object(tmp_path, capsys):
     body.write_text(json.dumps(envelope([{"result": "ACCEPTED", "timeout": 30}])))
     assert main(["check", str(body), "--object", "command-response"]) == 1
     out = capsys.readouterr().out
-    assert out.splitlines()[0] == "OCPI 2.2.1 CommandResponse answer: does not conform (1 error)"
+    assert out.splitlines()[0] == "OCPI 2.2.1 CommandResponse in its envelope: does not conform (1 error)"
     assert "[object.envelope-data · spec definition]" in out
     body.write_text(json.dumps({"result": "ACCEPTED"}))
     assert main(["check", str(body), "--object", "command-result", "--format", "json"]) == 0

@@ -90,3 +90,50 @@ def test_emsp_cli_words_a_bad_token_as_the_checker_does(capsys) -> None:
     assert code == 2
     assert "/country_code:" in err and "ISO 3166-1 alpha-2" in err and "[type.country-code]" in err
     assert "pattern" not in err and len(err) < 400
+
+
+def test_a_wrong_callback_token_is_reported_at_once_not_as_a_timeout(cpo_url, capsys) -> None:
+    """The CPO's CommandResult gets 401 at our callback: the eMSP says so and why, and stops
+    waiting then, instead of printing 'no result within the advertised 30 s' half a minute later."""
+    args = _emsp(cpo_url, "--token-uid", "CLI-4", "--location", "LOC-0001", "--evse", "EVSE-ACC-1")
+    args[args.index("ref-calls-tnm")] = "not-what-the-cpo-has"
+    code = main(args)
+    out = capsys.readouterr().out
+    assert code == 1, out
+    assert "CommandResponse ACCEPTED" in out
+    assert "our callback refused the CPO's START_SESSION answer (HTTP 401)" in out
+    assert "--callback-token" in out and "no result within" not in out
+
+
+def _start(cpo: str, *extra: str) -> list[str]:
+    return ["emsp", "start-session", "--cpo", cpo, "--credentials", "x", "--role", "DE-TNM", "--location", "L", *extra]
+
+
+@pytest.mark.parametrize("cpo", ["notaurl", "ftp://host/ocpi/versions", "http://[::1", "http://host:99999/ocpi/versions"])
+def test_emsp_cli_says_a_cpo_url_is_not_one(cpo, capsys) -> None:
+    assert main(_start(cpo, "--token-uid", "1")) == 2
+    err = capsys.readouterr().err
+    assert "not an http:// or https:// URL" in err and "UnsupportedProtocol" not in err
+
+
+def test_emsp_cli_words_an_unreachable_cpo(capsys) -> None:
+    assert main(_start("http://127.0.0.1:9/ocpi/versions", "--token-uid", "1")) == 1  # port 9: nobody there
+    out = capsys.readouterr().out
+    assert "nothing answered there" in out and "ConnectError" not in out
+
+
+@pytest.mark.parametrize(("content", "words"), [
+    (None, "cannot read {path}: No such file or directory"),
+    (b"nope", "not JSON: Expecting value at line 1 column 1 [json.syntax"),
+    (b"", "not JSON: the document is empty [json.syntax"),
+    (b'{"uid": 1}', "/uid: error: uid must be a JSON string"),
+])
+def test_emsp_cli_words_a_token_file_as_check_does(tmp_path, capsys, content, words) -> None:
+    path = tmp_path / "token.json"
+    if content is not None:
+        path.write_bytes(content)
+    assert main(_start("http://127.0.0.1:9/ocpi/versions", "--token", str(path))) == 2
+    err = capsys.readouterr().err
+    assert words.format(path=path) in err and "\n" == err[-1] and err.count("\n") == 1
+    assert main(["check", str(path), "--object", "token"]) in (1, 2)
+    assert words.format(path=path) in "".join(capsys.readouterr())

@@ -71,3 +71,67 @@ def test_backlog_body_timeout_and_public_url_are_read_and_checked() -> None:
                               ("public_url", "ftp://x", "/cpo/public_url")]:
         with pytest.raises(ConfigError, match=where):
             parse_config(demo_config_dict(**{key: value}))
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda r: r["locations"][0]["charge_points"][1].__setitem__("behavior", "rejects"),
+         "/locations/0/charge_points/1/behavior: unknown key 'behavior'; did you mean `behaviour`?"),
+        (lambda r: r["partners"][0].__setitem__("authorisation", "either"),
+         "/partners/0/authorisation: unknown key 'authorisation'; did you mean `authorization`?"),
+        (lambda r: r["cpo"].__setitem__("comand_timeout", 30),
+         "/cpo/comand_timeout: unknown key 'comand_timeout'; did you mean `command_timeout`?"),
+        (lambda r: r["locations"][0]["charge_points"][0]["evses"][0].__setitem__("colour", "red"),
+         "/locations/0/charge_points/0/evses/0/colour: unknown key 'colour'"),
+        (lambda r: r.__setitem__("a/b~", 1), "/a~1b~0: unknown key 'a/b~'"),
+    ],
+)
+def test_an_unknown_key_is_an_error_naming_it_and_the_key_meant(edit, message: str) -> None:
+    raw = demo_config_dict()
+    edit(raw)
+    with pytest.raises(ConfigError) as info:
+        parse_config(raw)
+    assert str(info.value) == message
+
+
+def test_a_typo_that_leads_to_another_error_is_named_first() -> None:
+    """``comand_timeout = 60`` leaves command_timeout at 30, so the deadline of 40 looks wrong:
+    the typo is the cause, and is said first."""
+    raw = demo_config_dict(charge_point_deadline=40)
+    raw["cpo"]["comand_timeout"] = raw["cpo"].pop("command_timeout") * 2
+    with pytest.raises(ConfigError, match=r"^/cpo/comand_timeout: unknown key .*did you mean `command_timeout`\? "
+                       r"\(and so: /cpo/charge_point_deadline: "):
+        parse_config(raw)
+    raw = demo_config_dict()
+    raw["cop"] = raw.pop("cpo")
+    with pytest.raises(ConfigError, match=r"^/cop: unknown key 'cop'; did you mean `cpo`\?"):
+        parse_config(raw)
+
+
+def test_every_key_of_the_example_and_the_demo_is_known() -> None:
+    """The check knows what the parser reads: nothing in the shipped configurations is refused,
+    and a key read by the parser (at any depth) is never reported."""
+    parse_config(demo_config_dict())
+    load_config(EXAMPLE)
+
+
+def test_a_typo_in_the_file_stops_the_cpo_with_exit_2(tmp_path, capsys) -> None:
+    from ocpi_ref.cli import main
+
+    text = EXAMPLE.read_text().replace('behaviour = "rejects"', 'behavior = "rejects"', 1)
+    assert 'behavior = "rejects"' in text
+    bad = tmp_path / "cpo.toml"
+    bad.write_text(text)
+    assert main(["cpo", "--config", str(bad)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("ocpi-ref cpo: /locations/") and err.endswith("did you mean `behaviour`?")
+    assert "\n" not in err
+
+
+def test_a_misspelt_capability_is_an_error() -> None:
+    raw = demo_config_dict()
+    raw["locations"][0]["charge_points"][0]["evses"][0]["capabilities"] = ["START_SESSION_CONNECTOR_REQUIRD"]
+    with pytest.raises(ConfigError, match=r"^/locations/0/charge_points/0/evses/0/capabilities/0: .*"
+                       r"did you mean START_SESSION_CONNECTOR_REQUIRED\?"):
+        parse_config(raw)

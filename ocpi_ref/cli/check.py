@@ -20,9 +20,10 @@ import sys
 from typing import Any
 
 from ..checker import check_start_session
+from ..flow.capabilities import capability_problem
 from ..objects import OBJECTS, check_object, render
 from ..report import Report
-from ..rules.start_session import CONNECTOR_REQUIRES_EVSE
+from ..rules.start_session import CONNECTOR_REQUIRED_BY_EVSE, CONNECTOR_REQUIRED_CAPABILITY, CONNECTOR_REQUIRES_EVSE
 from ..rules.types import UNKNOWN
 from ..specs import spec
 from ..versions import DEFAULT_VERSION, VERSIONS
@@ -46,7 +47,8 @@ def add(sub: Any) -> None:
         "--evse-capability",
         action="append",
         metavar="CAPABILITY",
-        help="a capability of the target EVSE (repeatable), e.g. START_SESSION_CONNECTOR_REQUIRED",
+        help="a capability of the target EVSE (repeatable), e.g. START_SESSION_CONNECTOR_REQUIRED; one the "
+        "version does not list exits 2 (2.3.0's list is open: there only a misspelling of a listed value does)",
     )
     check.add_argument(
         "--format",
@@ -74,6 +76,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"ocpi-ref check: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
         return EXIT_USAGE
     context = {"sender": args.sender, "evse_capabilities": args.evse_capability}
+    for capability in args.evse_capability or ():  # a typo would silently leave the rule off
+        problem = capability_problem(capability, args.version)
+        if problem:
+            print(f"ocpi-ref check: --evse-capability: {problem}", file=sys.stderr)
+            return EXIT_USAGE
     if args.object != "start-session":
         if any(context.values()):
             print("ocpi-ref check: --sender and --evse-capability apply to --object start-session only", file=sys.stderr)
@@ -102,6 +109,9 @@ def _hint(data: bytes, version: str, context: dict[str, Any], report: Report) ->
     """
     if CONNECTOR_REQUIRES_EVSE.id in report.rules:
         return f"hint: connector_id names a connector of one EVSE: add that EVSE's evse_uid [{CONNECTOR_REQUIRES_EVSE.id}]"
+    if CONNECTOR_REQUIRED_BY_EVSE.id in report.rules:  # not a version without the capability
+        return (f"hint: the EVSE has {CONNECTOR_REQUIRED_CAPABILITY}: add connector_id, the id of the connector "
+                f"to start on [{CONNECTOR_REQUIRED_BY_EVSE.id}]")
     known = _field_pointers(version)
     others = []
     for other in VERSIONS:

@@ -21,7 +21,7 @@ import time
 from typing import Any
 
 from ..versions import VERSIONS
-from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, seconds
+from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, port, seconds
 
 __all__ = ["add"]
 
@@ -40,7 +40,7 @@ def add(sub: Any) -> None:
     cpo.add_argument("--version", choices=VERSIONS, help="the OCPI version (default: the newest the CPO lists)")
     cpo.add_argument("--foreign-owner", metavar="CC-PID", default="FR-ZZZ", help="a party that is not us (default FR-ZZZ)")
     cpo.add_argument("--callback-host", default="127.0.0.1", help="where our callback listens (default 127.0.0.1)")
-    cpo.add_argument("--callback-port", type=int, default=0, help="our callback's port (default: a free one)")
+    cpo.add_argument("--callback-port", type=port, default=0, help="our callback's port (default: a free one)")
     cpo.add_argument("--callback-url", metavar="URL", help="our callback's base URL as the CPO reaches it (default: where it listens)")
     cpo.add_argument("--callback-token", metavar="TOKEN", help="the token the CPO calls us with (checked exactly when given)")
     cpo.add_argument("--authorization", choices=("base64", "plain"), help="send our token this way whatever the version")

@@ -12,6 +12,7 @@ import sys
 from typing import Any
 
 from ..convert import convert_start_session
+from ..report import Report
 from ..versions import VERSIONS
 from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, party, read_input
 
@@ -30,7 +31,7 @@ def add(sub: Any) -> None:
         "--owner",
         type=party,
         metavar="CC-PID",
-        help="the Token's owner; needed to convert a 2.1.1 StartSession to a later version",
+        help="the Token's owner (the party whose credentials sent it); needed to convert a 2.1.1 StartSession to a later version",
     )
     convert.set_defaults(handler=run)
 
@@ -45,5 +46,12 @@ def run(args: argparse.Namespace) -> int:
     if done.document is not None:
         print(json.dumps(done.document, indent=2, ensure_ascii=False))
     if done.findings or not done.ok:
-        print(done, file=sys.stderr)
+        print(_text(done), file=sys.stderr)
     return EXIT_OK if done.lossless else EXIT_FAILED
+
+
+def _text(done: Any) -> str:
+    """The conversion in words, each finding labelled as ``check`` labels it (a size or depth
+    limit of this reference is ``refused``, not ``error``)."""
+    labels = Report(done.source)
+    return "\n".join([str(done).partition("\n")[0], *(f"  {labels.line(f)}" for f in done.findings)])

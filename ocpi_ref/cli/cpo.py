@@ -15,7 +15,7 @@ import dataclasses
 import sys
 from typing import Any
 
-from .common import EXIT_OK, EXIT_USAGE
+from .common import EXIT_OK, EXIT_USAGE, port
 
 __all__ = ["add"]
 
@@ -27,7 +27,7 @@ def add(sub: Any) -> None:
     )
     cpo.add_argument("--config", required=True, metavar="FILE", help="TOML configuration (see examples/cpo.toml)")
     cpo.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    cpo.add_argument("--port", type=int, default=8021, help="port (default 8021; 0 picks a free one)")
+    cpo.add_argument("--port", type=port, default=8021, help="port (default 8021; 0 picks a free one)")
     cpo.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
     cpo.add_argument("--judge", action="store_true", help="judge the eMSPs: keep every finding on each partner's traffic, "
                      "serve it at /ocpi-ref/judge and print it at shutdown")

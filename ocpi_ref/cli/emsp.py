@@ -21,10 +21,11 @@ import json
 import sys
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..specs import spec
 from ..versions import DEFAULT_VERSION, VERSIONS
-from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, seconds
+from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, port, read_input, seconds
 
 __all__ = ["add"]
 
@@ -59,7 +60,7 @@ def add(sub: Any) -> None:
     start.add_argument("--authorization-reference", metavar="REF")
     start.add_argument("--from-party", metavar="CC-PID", help="send OCPI-from headers for this role (behind a hub)")
     start.add_argument("--callback-host", default="127.0.0.1", help="where our callback listens (default 127.0.0.1)")
-    start.add_argument("--callback-port", type=int, default=0, help="callback port (default: a free one)")
+    start.add_argument("--callback-port", type=port, default=0, help="callback port (default: a free one)")
     start.add_argument("--callback-token", metavar="TOKEN", help="the token the CPO must call us with")
     start.add_argument("--stop", action="store_true", help="after ACCEPTED: show the Session, stop it, show the CDR")
     start.set_defaults(handler=_emsp_start)
@@ -84,6 +85,13 @@ def _rfid_token(version: str, role: Any, uid: str) -> Any:
 
 def _usage_problem(args: argparse.Namespace) -> str | None:
     """Arguments the chosen version cannot carry, or None."""
+    try:
+        cpo = urlsplit(args.cpo)
+        url = cpo.scheme in ("http", "https") and bool(cpo.hostname) and (cpo.port or 0) >= 0
+    except ValueError:  # e.g. http://[::1 or a port that is not a number
+        url = False
+    if not url:
+        return f"--cpo {args.cpo!r}: not an http:// or https:// URL (the CPO's Versions URL, e.g. http://127.0.0.1:8021/ocpi/versions)"
     fields = spec(args.version).start_session.model_fields
     given = (
         ("--connector", args.connector, "connector_id"),
@@ -109,8 +117,10 @@ def _emsp_start(args: argparse.Namespace) -> int:
         roles = [PartyId.parse(r) for r in args.role]
         from_party = PartyId.parse(args.from_party) if args.from_party else None
         if args.token:
-            with open(args.token, "rb") as fh:
-                token = spec(args.version).token.model_validate_json(fh.read())
+            token = _token_file(args.token, args.version)
+            if isinstance(token, str):
+                print(f"ocpi-ref emsp: {token}", file=sys.stderr)
+                return EXIT_USAGE
         else:
             token = _rfid_token(args.version, roles[0], args.token_uid)
     except (ValueError, OSError) as exc:
@@ -124,6 +134,21 @@ def _emsp_start(args: argparse.Namespace) -> int:
     except ValueError as exc:  # e.g. a --location longer than the version allows
         print(f"ocpi-ref emsp: {_why(exc, 'the StartSession is not valid', spec(args.version).start_session)}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _token_file(path: str, version: str) -> Any:
+    """The Token in file *path*, or why not, in the words ``ocpi-ref check --object token`` uses."""
+    from ..objects import check_token
+
+    try:
+        data = read_input(path)
+    except OSError as exc:
+        return f"cannot read {path}: {exc.strerror}"
+    report = check_token(data, version=version)
+    if report.conforms is not True:
+        errors = "; ".join(str(f) for f in report.findings if f.severity.value == "error")
+        return f"--token {path}: not an OCPI {version} Token: {errors or 'too large or too deep to read'}"
+    return spec(version).token.model_validate_json(data)
 
 
 def _why(exc: Exception, what: str, model: Any) -> str:
@@ -163,6 +188,7 @@ async def _exchange(args: argparse.Namespace, token: Any, roles: list[Any], from
         )
         # Whole seconds, as OCPI DateTimes usually are: a Session started in this second counts.
         sent_at = datetime.now(timezone.utc).replace(microsecond=0)
+        shown: set[str] = set()  # request ids whose refusals the exchange's own steps report
         try:
             ex = await client.start_session(
                 token,
@@ -171,21 +197,25 @@ async def _exchange(args: argparse.Namespace, token: Any, roles: list[Any], from
                 connector_id=args.connector,
                 authorization_reference=args.authorization_reference,
             )
+            shown.add(ex.request_id)
             for step in ex.steps:
                 print(step)
             if ex.outcome != "ACCEPTED":
                 return EXIT_FAILED
             if args.stop:
-                return await _session_and_cdr(client, token, args, sent_at)
+                return await _session_and_cdr(client, token, args, sent_at, shown)
             return EXIT_OK
         except DiscoveryError as exc:
             print(f"the CPO's Versions module did not help: {exc}")
             return EXIT_FAILED
         finally:
+            for refusal in tracker.refusals():  # any other POST our callback refused, e.g. a stray
+                if refusal.request_id not in shown:
+                    print(f"{refusal} (request {refusal.request_id})")
             await client.aclose()
 
 
-async def _session_and_cdr(client: Any, token: Any, args: argparse.Namespace, sent_at: datetime) -> int:
+async def _session_and_cdr(client: Any, token: Any, args: argparse.Namespace, sent_at: datetime, shown: set[str]) -> int:
     """Find the Session of *this* StartSession (not any of the Token's), stop it, show its CDR."""
     from ..flow.sessions import sessions_of_start
 
@@ -210,6 +240,7 @@ async def _session_and_cdr(client: Any, token: Any, args: argparse.Namespace, se
         return EXIT_FAILED
     print("Session: " + json.dumps(session, indent=2))
     stop = await client.stop_session(session["id"])
+    shown.add(stop.request_id)
     for step in stop.steps:
         print(step)
     cdrs = (await client.get("cdrs")).json().get("data") or []

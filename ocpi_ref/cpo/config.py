@@ -2,7 +2,9 @@
 
 Errors name the offending key as a JSON pointer into the file, e.g.
 ``/partners/0/callback_token: missing``; nothing here raises anything but :class:`ConfigError`
-for bad input.
+for bad input. A key the parser does not read is an error too, with the key meant when one is
+close (``/locations/0/charge_points/1/behavior: unknown key 'behavior'; did you mean
+`behaviour`?``): :mod:`.config_keys` records what the parser reads, so a new key needs no list.
 
 The format::
 
@@ -41,17 +43,21 @@ The format::
 
 from __future__ import annotations
 
+import functools
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from ..flow.capabilities import capability_problem
 from ..flow.topology import ChargePoint, Evse, Location
 from ..party import PartyId
 from ..transport.authorization import ENCODINGS
 from ..types import CiString
+from ..versions import VERSIONS
+from .config_keys import track, typos, unknown_keys
 
 __all__ = [
     "Behaviour",
@@ -156,6 +162,28 @@ def load_config(path: str | Path) -> CpoConfig:
     return parse_config(raw)
 
 
+def _known_keys_only(parse: Callable[[Mapping[str, Any]], CpoConfig]) -> Callable[[Mapping[str, Any]], CpoConfig]:
+    """*parse*, refusing every key it did not read; a typo of a key it missed is said first."""
+
+    @functools.wraps(parse)
+    def checked(raw: Mapping[str, Any]) -> CpoConfig:
+        tracked = track(dict(raw) if isinstance(raw, Mapping) else raw)
+        try:
+            config = parse(tracked)
+        except ConfigError as exc:
+            likely = typos(tracked)
+            if likely:
+                raise ConfigError(f"{'; '.join(likely)} (and so: {exc})") from None
+            raise
+        unknown = unknown_keys(tracked)
+        if unknown:
+            raise ConfigError("; ".join(unknown))
+        return config
+
+    return checked
+
+
+@_known_keys_only
 def parse_config(raw: Mapping[str, Any]) -> CpoConfig:
     """Check a parsed configuration (the TOML as a dict) and build a :class:`CpoConfig`."""
     cpo = _table(raw, "cpo", "")
@@ -228,7 +256,7 @@ def parse_config(raw: Mapping[str, Any]) -> CpoConfig:
                     Evse(
                         uid=_str(ev, "uid", evw),
                         connectors=tuple(_text(c, f"{evw}/connectors/{n}") for n, c in enumerate(connectors)),
-                        capabilities=frozenset(_text(c, f"{evw}/capabilities/{n}") for n, c in enumerate(caps)),
+                        capabilities=frozenset(_capability(c, f"{evw}/capabilities/{n}") for n, c in enumerate(caps)),
                     )
                 )
             if not evses:
@@ -314,6 +342,15 @@ def _choice(raw: Mapping[str, Any], key: str, where: str, allowed: tuple[str, ..
     value = raw[key]
     if value not in allowed:
         raise ConfigError(f"{where}/{key}: {value!r} is not one of {', '.join(allowed)}")
+    return value
+
+
+def _capability(value: Any, where: str) -> str:
+    """A capability; a misspelt one would silently leave its rule off. The CPO serves every
+    version, so 2.3.0's list decides (open, but not to near-misses of a listed value)."""
+    problem = capability_problem(_text(value, where), VERSIONS[-1])
+    if problem:
+        raise ConfigError(f"{where}: {problem}")
     return value
 
 

@@ -20,7 +20,7 @@ import json
 import time
 import uuid
 from collections import OrderedDict, deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
@@ -38,7 +38,7 @@ from ..v2_1_1 import read_command_response
 from ..v2_2_1.models import CommandResult
 from ..versions import DEFAULT_VERSION, VERSIONS
 
-__all__ = ["CALLBACK_PATH", "MAX_BODY_BYTES", "Arrival", "CommandTracker", "Refused", "callback_path", "create_callback_app"]
+__all__ = ["CALLBACK_PATH", "MAX_BODY_BYTES", "Arrival", "CommandTracker", "Refusal", "callback_path", "create_callback_app"]
 
 #: The largest body the callback reads (a CommandResult is a few hundred bytes).
 MAX_BODY_BYTES = 256 * 1024
@@ -76,13 +76,17 @@ class Arrival:
 
 
 @dataclass(frozen=True)
-class Refused:
-    """A POST the callback refused or did not keep, and why."""
+class Refusal:
+    """A POST the callback refused (wrong credentials, not JSON, not an answer), and why."""
 
     command: str
     request_id: str
+    http_status: int
     reason: str
-    at: float
+    at: float = field(default_factory=time.monotonic)
+
+    def __str__(self) -> str:
+        return f"our callback refused the CPO's {self.command} answer (HTTP {self.http_status}): {self.reason}"
 
 
 class CommandTracker:
@@ -101,7 +105,8 @@ class CommandTracker:
         self.stray_count = 0
         self.dropped = 0
         """Answers for a command sent past :data:`MAX_PER_COMMAND`, counted, not kept."""
-        self._refused: deque[Refused] = deque(maxlen=REFUSALS_KEPT)
+        self._refused: deque[Refusal] = deque(maxlen=REFUSALS_KEPT)
+        self._waiting: dict[str, asyncio.Future[Refusal]] = {}
         self.refused_count = 0
 
     def expect(self, request_id: str) -> asyncio.Future[Any]:
@@ -116,12 +121,26 @@ class CommandTracker:
         """Whether this eMSP sent a command with *request_id* (and still remembers it)."""
         return request_id in self._sent
 
-    def refuse(self, command: str, request_id: str, reason: str) -> None:
-        """Note a POST the callback refused or did not keep, with the reason."""
+    def refuse(self, refusal: Refusal) -> None:
+        """Note a POST the callback refused or did not keep, and wake whoever waits on
+        :meth:`refused` for its request."""
         self.refused_count += 1
-        self._refused.append(Refused(command, request_id, reason, time.monotonic()))
+        self._refused.append(refusal)
+        waiter = self._waiting.pop(refusal.request_id, None)
+        if waiter is not None and not waiter.done():
+            waiter.set_result(refusal)
 
-    def refusals(self) -> list[Refused]:
+    def refused(self, request_id: str) -> asyncio.Future[Refusal]:
+        """Done with the first kept :class:`Refusal` of *request_id* (the caller cancels it when done)."""
+        waiter: asyncio.Future[Refusal] = asyncio.get_running_loop().create_future()
+        earlier = next((r for r in self._refused if r.request_id == request_id), None)
+        if earlier is not None:  # the answer may beat the CommandResponse, and so its refusal
+            waiter.set_result(earlier)
+        else:
+            self._waiting[request_id] = waiter
+        return waiter
+
+    def refusals(self) -> list[Refusal]:
         """The newest refusals (at most :data:`REFUSALS_KEPT`; ``refused_count`` counts all)."""
         return list(self._refused)
 
@@ -151,12 +170,12 @@ class CommandTracker:
         arrival = Arrival(command, request_id, body, headers, result, matched, version, time.monotonic())
         if request_id not in self._sent:
             self.stray_count += 1
-            self.refuse(command, request_id, "no command with this request id was sent: counted, not kept")
+            self.refuse(Refusal(command, request_id, 200, "no command with this request id was sent: counted, not kept"))
             if len(self.strays) < STRAY_SAMPLES:
                 self.strays.append(arrival)
         elif self._sent[request_id] >= MAX_PER_COMMAND:
             self.dropped += 1
-            self.refuse(command, request_id, f"more than {MAX_PER_COMMAND} answers for one command: counted, not kept")
+            self.refuse(Refusal(command, request_id, 200, f"more than {MAX_PER_COMMAND} answers for one command: counted, not kept"))
         else:
             self._sent[request_id] += 1
             self.arrivals.append(arrival)
@@ -205,6 +224,13 @@ def _ids(request: Request) -> dict[str, str]:
     return {"X-Request-ID": rid, "X-Correlation-ID": request.headers.get("x-correlation-id") or rid}
 
 
+def _wrong_credentials(sent: str | None) -> str:
+    """Why a CommandResult POST got 401, in words that point at the likely fix."""
+    what = "no Authorization header" if sent is None else "an Authorization header that is not our callback token"
+    return (f"{what}, so status 2000 (unknown credentials); is --callback-token the token the CPO "
+            "has for us (its callback_token)?")
+
+
 def create_callback_app(
     tracker: CommandTracker, *, callback_token: str | None = None, authorization: str | None = None,
     max_body_bytes: int = MAX_BODY_BYTES,
@@ -227,28 +253,28 @@ def create_callback_app(
     async def result(version: str, command: str, request_id: str, request: Request) -> Response:
         headers = _ids(request)
         if version not in VERSIONS:
-            tracker.refuse(command, request_id, "unsupported version (HTTP 404)")
+            tracker.refuse(Refusal(command, request_id, 404, f"posted under OCPI version {version!r}, which this eMSP does not serve"))
             return Response(_envelope(3002, f"unsupported version {version!r}"), 404, headers, "application/json")
         if expected is not None and request.headers.get("authorization") not in expected[version]:
-            tracker.refuse(command, request_id, "unknown credentials (HTTP 401)")
+            tracker.refuse(Refusal(command, request_id, 401, _wrong_credentials(request.headers.get("authorization"))))
             return Response(_envelope(2000, "unknown credentials"), 401, headers, "application/json")
         try:
             raw = await _read_limited(request, max_body_bytes)
         except ClientDisconnect:
             return Response(status_code=400)  # the CPO went away mid-body: nobody to answer
         if raw is None:
-            tracker.refuse(command, request_id, f"body over {max_body_bytes} bytes (HTTP 413)")
+            tracker.refuse(Refusal(command, request_id, 413, f"body over {max_body_bytes} bytes"))
             return Response(_envelope(2000, f"body over {max_body_bytes} bytes"), 413, headers, "application/json")
         try:
             body = json.loads(raw)
         except (ValueError, RecursionError):  # RecursionError: nested deeper than json can read
             if tracker.sent(request_id):  # a stray is noted once, by arrive()
-                tracker.refuse(command, request_id, "not JSON (HTTP 400)")
+                tracker.refuse(Refusal(command, request_id, 400, "the body is not JSON"))
             tracker.arrive(command, request_id, raw.decode("utf-8", "replace"), dict(request.headers), None, version)
             return Response(_envelope(2001, "not JSON"), 400, headers, "application/json")
         parsed, message = _read_result(version, body)
         if parsed is None and tracker.sent(request_id):
-            tracker.refuse(command, request_id, f"not a result: {message}")
+            tracker.refuse(Refusal(command, request_id, 200, f"status 2001, not an OCPI {version} answer: {message}"))
         tracker.arrive(command, request_id, body, dict(request.headers), parsed, version)
         status = 1000 if parsed is not None else 2001
         return Response(_envelope(status, message), 200, headers, "application/json")

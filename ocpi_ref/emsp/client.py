@@ -45,6 +45,8 @@ from ..v2_1_1 import read_command_response
 from ..v2_2_1.models import CommandResponse, StopSession, Token
 from ..versions import DEFAULT_VERSION, VERSIONS
 from .callback import CommandTracker, callback_path
+from .words import in_words as _in_words
+from .words import result_step as _result_step
 
 __all__ = [
     "DEFAULT_RESULT_WAIT",
@@ -207,7 +209,7 @@ class EmspClient:
             resp = await self.http.get(url, headers=self._headers(routing=False))
             env = resp.json()
         except (httpx.HTTPError, ValueError) as exc:
-            raise DiscoveryError(f"GET {url}: {type(exc).__name__}" + (f" ({exc})" if isinstance(exc, httpx.TransportError) and str(exc) else "")) from None
+            raise DiscoveryError(f"GET {url}: {_in_words(exc)}") from None
         if resp.status_code != 200 or not isinstance(env, dict) or env.get("status_code") != 1000:
             status = env.get("status_code") if isinstance(env, dict) else None
             message = env.get("status_message") if isinstance(env, dict) else None
@@ -278,7 +280,7 @@ class EmspClient:
             )
         except httpx.HTTPError as exc:
             self.tracker.forget(request_id)
-            ex.steps.append(f"the CPO could not be reached: {type(exc).__name__}" + (f" ({exc})" if str(exc) else ""))
+            ex.steps.append(f"the CPO could not be reached: {_in_words(exc)}")
             return ex
         self._read_response(ex, resp)
         if not ex.accepted:
@@ -329,9 +331,16 @@ class EmspClient:
         limit = min(advertised, self.max_wait)
         if limit < advertised:
             ex.steps.append(f"waiting at most {limit:g} s of the {advertised} s advertised (this eMSP's cap)")
+        refused = self.tracker.refused(ex.request_id)  # a refused answer ends the wait at once
         try:
-            ex.result = await asyncio.wait_for(asyncio.shield(fut), limit)
-            ex.steps.append(_result_step(ex.result, v211))
+            done, _ = await asyncio.wait((fut, refused), timeout=limit, return_when=asyncio.FIRST_COMPLETED)
+            if fut in done:
+                ex.result = fut.result()
+                ex.steps.append(_result_step(ex.result, v211))
+            elif refused in done:
+                ex.steps.append(f"{refused.result()}; taking it that no result will come")
+            else:
+                raise TimeoutError
         except TimeoutError:
             ex.steps.append(
                 f"no result within the configured {limit:g} s (OCPI 2.1.1 has no timeout); "
@@ -340,6 +349,7 @@ class EmspClient:
                 else f"no result within the advertised {limit} s; taking it that none will come"
             )
         finally:
+            refused.cancel()
             self.tracker.forget(ex.request_id)
         return ex
 
@@ -365,13 +375,6 @@ class EmspClient:
             content=token.model_dump_json(),
             headers=self._headers(),
         )
-
-
-def _result_step(result: Any, v211: bool) -> str:
-    if v211:
-        return f"asynchronous CommandResponse {result.result.value}"
-    text = f": {result.message[0].text}" if result.message else ""
-    return f"CommandResult {result.result.value}{text}"
 
 
 def _is_versions_url(url: str) -> bool:

@@ -300,7 +300,7 @@ OBJECTS: dict[str, Callable[..., Report]] = {
 _TITLES = {
     "start-session": "StartSession",
     "envelope": "response envelope",
-    "command-response": "CommandResponse answer",
+    "command-response": "CommandResponse in its envelope",
     "command-result": "CommandResult",
     "token": "Token",
     "version-list": "version list",
