@@ -3,9 +3,10 @@
 Where a rule lives follows from its id: ``json.*`` in :mod:`.json`, ``type.*`` and
 ``field.*`` in :mod:`.types`, ``start-session.*`` in :mod:`.start_session`,
 ``commands.*`` in :mod:`.commands`, ``convert.*`` in :mod:`.convert`, ``object.*`` in
-:mod:`.objects`.
+:mod:`.objects`, ``audit.*`` in :mod:`.audit`.
 """
 
+from . import audit as _audit  # noqa: F401 - defines audit.*
 from . import checker as _checker  # noqa: F401 - defines checker.*
 from . import commands as _commands  # noqa: F401 - defines commands.*
 from . import convert as _convert  # noqa: F401 - defines convert.*

@@ -1,0 +1,130 @@
+"""``ocpi-ref audit`` on files: HAR and JSON Lines read the same, exit codes, JUnit, timeline, and
+no credentials token in any output."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from ocpi_ref.audit import read_records, to_har
+from ocpi_ref.audit.records import to_har_entry
+from ocpi_ref.cli import main
+from ocpi_ref.cpo.demo import TNM_CALLBACK, TNM_TOKEN
+from ocpi_ref.recordings import record_exchange
+from test_audit import START, authorize, mutant, set_body
+
+CONFIG = f'[[partners]]\nname = "TNM"\ntoken = "{TNM_TOKEN}"\nroles = ["DE-TNM"]\ncallback_token = "{TNM_CALLBACK}"\n'
+
+
+@pytest.fixture(scope="module")
+def recording():
+    return record_exchange("2.2.1")
+
+
+def write_har(path: Path, records) -> Path:
+    path.write_text(json.dumps(to_har(records)), encoding="utf-8")
+    return path
+
+
+def write_jsonl(path: Path, records) -> Path:
+    path.write_text("".join(json.dumps(to_har_entry(r)) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(["audit", *map(str, argv)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_har_and_json_lines_give_the_same_report(tmp_path, capsys, recording):
+    har = write_har(tmp_path / "r.har", recording)
+    lines = write_jsonl(tmp_path / "r.jsonl", recording)
+    assert [r.index for r in read_records(lines)] == list(range(len(recording)))
+    code_har, out_har, _ = run(capsys, har, "--format", "json")
+    code_lines, out_lines, _ = run(capsys, lines, "--format", "json")
+    assert code_har == code_lines == 0 and out_har == out_lines
+    assert json.loads(out_har)["exchanges"][0]["entries"] == [2, 3, 4, 5, 6, 7]
+
+
+def test_a_records_fields_survive_the_har_round_trip(tmp_path, recording):
+    back = list(read_records(write_har(tmp_path / "r.har", recording)))
+    assert back == recording
+
+
+@pytest.mark.rule("start-session.ocpp-rfid-15-minutes")
+def test_exit_1_for_an_error_of_a_binding_sentence_with_junit_and_timeline(tmp_path, capsys, recording):
+    bad = mutant(recording, lambda r: authorize(r, timedelta(minutes=5)))
+    junit, timeline = tmp_path / "junit.xml", tmp_path / "timeline"
+    code, out, _ = run(capsys, write_har(tmp_path / "bad.har", bad), "--junit", junit, "--timeline", timeline)
+    assert code == 1
+    assert "entry 4 (record): error [spec sentence] a real-time authorization" in out
+    assert "start-session.ocpp-rfid-15-minutes" in junit.read_text() and "<failure" in junit.read_text()
+    page = (timeline / "x1.html").read_text()
+    assert "entry 4: real-time authorization — start-session.ocpp-rfid-15-minutes" in page
+    assert "127.0.0.1" not in page
+
+
+@pytest.mark.rule("audit.result-within-timeout")
+def test_exit_0_for_an_error_of_our_reading_only(tmp_path, capsys, recording):
+    def late(r):
+        r[3].started = r[START].started + timedelta(seconds=31)
+    code, out, _ = run(capsys, write_har(tmp_path / "late.har", mutant(recording, late)), "--format", "json")
+    doc = json.loads(out)
+    assert code == 0 and doc["conforms"] is True
+    assert [f["rule"] for f in doc["exchanges"][0]["findings"]] == ["audit.result-within-timeout"]
+
+
+@pytest.mark.parametrize("content, says", [
+    (None, "cannot read"),
+    (b"{not json", "not a HAR file"),
+    (b'{"log": {}}', "no log.entries"),
+    (b'{"request": {"method": "GET"}, "startedDateTime": "yesterday"}\n', "line 1"),
+])
+def test_exit_2_when_it_cannot_run(tmp_path, capsys, content, says):
+    path = tmp_path / "input"
+    if content is not None:
+        path.write_bytes(content)
+    code, out, err = run(capsys, path)
+    assert code == 2 and out == "" and says in err and "Traceback" not in err
+
+
+def test_exit_2_for_a_configuration_without_roles(tmp_path, capsys, recording):
+    config = tmp_path / "audit.toml"
+    config.write_text('[[partners]]\ntoken = "abc"\n')
+    code, _, err = run(capsys, write_har(tmp_path / "r.har", recording), "--config", config)
+    assert code == 2 and "partners[0].roles" in err
+
+
+@pytest.mark.rule("start-session.own-tokens-only")
+def test_no_credentials_token_in_any_output_in_any_encoding(tmp_path, capsys, recording):
+    """The token is planted where a finding quotes it (an invalid Token type): it must be masked."""
+    secrets = [TNM_TOKEN, base64.b64encode(TNM_TOKEN.encode()).decode(), TNM_CALLBACK,
+               base64.b64encode(TNM_CALLBACK.encode()).decode()]
+
+    def planted(r):
+        start = json.loads(r[START].request_body)
+        start["token"]["type"] = secrets[1]
+        start["token"]["party_id"] = "XYZ"
+        set_body(r[START], start)
+    bad = mutant(recording, planted)
+    config = tmp_path / "audit.toml"
+    config.write_text(CONFIG)
+    har = write_har(tmp_path / "bad.har", bad)
+    junit, timeline = tmp_path / "j.xml", tmp_path / "t"
+    outputs = []
+    for fmt in ("text", "json"):
+        code, out, err = run(capsys, har, "--format", fmt, "--config", config, "--junit", junit, "--timeline", timeline)
+        outputs += [out, err, junit.read_text()] + [p.read_text() for p in timeline.iterdir()]
+        assert code == 1 and "start-session.own-tokens-only" in out
+    assert "[credentials token]" in outputs[0]  # the planted value was quoted, and masked
+    for text in outputs:
+        for secret in secrets:
+            assert secret not in text
+    unmasked = copy.deepcopy(bad)
+    assert secrets[1] in unmasked[START].request_body.decode()  # the input did carry it
