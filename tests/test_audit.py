@@ -176,7 +176,7 @@ def test_rfid_authorization_within_15_minutes_fails_the_cpo(recordings):
 @pytest.mark.rule("start-session.ocpp-app-token-no-realtime-auth")
 def test_app_user_token_authorization_is_reported_as_our_reading(app_recording):
     assert rules_of(app_recording) == []
-    later = mutant(app_recording, lambda r: authorize(r, timedelta(hours=2), "APP_USER", "APP-0042"))
+    later = mutant(app_recording, lambda r: authorize(r, timedelta(minutes=20), "APP_USER", "APP-0042"))
     [f] = audit(later).findings
     assert f.rule == "start-session.ocpp-app-token-no-realtime-auth"
     assert "this reference's reading of the truncated sentence" in f.message

@@ -128,3 +128,15 @@ def test_no_credentials_token_in_any_output_in_any_encoding(tmp_path, capsys, re
             assert secret not in text
     unmasked = copy.deepcopy(bad)
     assert secrets[1] in unmasked[START].request_body.decode()  # the input did carry it
+
+
+def test_a_har_in_response_order_is_read_in_start_order(tmp_path, capsys, recording):
+    """mitmproxy writes entries as answers complete: the result may come before its StartSession."""
+    swapped = list(recording)
+    swapped[2], swapped[3] = swapped[3], swapped[2]
+    swapped[2] = copy.deepcopy(swapped[2])
+    swapped[2].started += timedelta(milliseconds=5)  # the result started after the StartSession
+    code, out, _ = run(capsys, write_har(tmp_path / "r.har", swapped), "--format", "json")
+    doc = json.loads(out)
+    assert code == 0 and doc["unmatched"] == [] and doc["exchanges"][0]["findings"] == []
+    assert doc["exchanges"][0]["entries"] == [2, 3, 4, 5, 6, 7]

@@ -10,6 +10,7 @@ Lines). A record's ``index`` is its place in the input: the ``log.entries`` inde
 from __future__ import annotations
 
 import base64
+import heapq
 import binascii
 import json
 from collections.abc import Iterable, Iterator
@@ -222,3 +223,24 @@ def to_har(records: Iterable[Record], creator: str = "ocpi-ref") -> dict[str, An
     """A HAR 1.2 document holding *records* in order."""
     return {"log": {"version": "1.2", "creator": {"name": creator, "version": "1"},
                     "entries": [to_har_entry(r) for r in records]}}
+
+
+#: How far out of start order a recording may be (mitmproxy writes a HAR in response order).
+SLACK = timedelta(seconds=120)
+
+
+def in_start_order(records: Iterable[Record], slack: timedelta = SLACK) -> Iterator[Record]:
+    """*records* sorted by start time, as long as none comes more than *slack* late.
+
+    A bounded heap: memory holds only the records of the last *slack*, so a large log stays
+    streamed. Equal start times keep their input order.
+    """
+    heap: list[tuple[datetime, int, Record]] = []
+    latest: datetime | None = None
+    for rec in records:
+        heapq.heappush(heap, (rec.started, rec.index, rec))
+        latest = rec.started if latest is None or rec.started > latest else latest
+        while heap and heap[0][0] < latest - slack:
+            yield heapq.heappop(heap)[2]
+    while heap:
+        yield heapq.heappop(heap)[2]

@@ -24,7 +24,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from .exchanges import AuditFinding, Engine, Exchange, Unmatched
 from .parties import Partners
-from .records import Record, read_records
+from .records import Record, in_start_order, read_records
 
 __all__ = ["AuditReport", "audit", "audit_file"]
 
@@ -105,7 +105,7 @@ def audit(records: Iterable[Record], *, partners: Partners | None = None, **engi
     partners = partners or Partners()
     engine = Engine(partners=partners, **engine_kw)
     report = AuditReport(partners=partners)
-    for rec in records:
+    for rec in in_start_order(records):
         report.exchanges += engine.feed(rec)
     report.exchanges += engine.finish()
     report.exchanges.sort(key=lambda ex: int(ex.id[1:]))

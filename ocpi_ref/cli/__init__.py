@@ -18,7 +18,7 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 
-from . import audit, check, convert, schema
+from . import audit, check, convert, proxy, schema
 from .common import EXIT_OK, Parser
 
 __all__ = ["build_parser", "main"]
@@ -39,7 +39,7 @@ def build_parser() -> Parser:
     )
     parser.add_argument("--version", action="version", version=f"ocpi-ref {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
-    for module in (check, schema, convert, audit):
+    for module in (check, schema, convert, audit, proxy):
         module.add(sub)
     try:  # the HTTP roles need the server extra only when they run; their parsers need nothing
         from . import cpo, emsp
