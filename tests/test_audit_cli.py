@@ -140,3 +140,35 @@ def test_a_har_in_response_order_is_read_in_start_order(tmp_path, capsys, record
     doc = json.loads(out)
     assert code == 0 and doc["unmatched"] == [] and doc["exchanges"][0]["findings"] == []
     assert doc["exchanges"][0]["entries"] == [2, 3, 4, 5, 6, 7]
+
+
+@pytest.mark.rule("start-session.ocpp-rfid-15-minutes")
+def test_the_parallel_audit_gives_the_single_process_report(tmp_path, recording):
+    """Two partners' exchanges, interleaved; partitioned by credentials over two processes."""
+    from ocpi_ref.audit import Partners, audit
+    from ocpi_ref.audit.parallel import audit_parallel
+
+    other = mutant(recording, lambda r: authorize(r, timedelta(minutes=5)))
+    b64 = base64.b64encode
+    for rec in other:  # the second partner: its own credentials both ways, its own ids
+        auth = rec.request_headers.get("authorization", "")
+        rec.request_headers["authorization"] = auth.replace(b64(TNM_TOKEN.encode()).decode(), b64(b"second").decode()).replace(
+            b64(TNM_CALLBACK.encode()).decode(), b64(b"second-cpo").decode())
+        rec.url = rec.url.replace("/START_SESSION/", "/START_SESSION/2").replace("/STOP_SESSION/", "/STOP_SESSION/2")
+        for part in ("request_body", "response_body"):
+            text = getattr(rec, part)
+            if text:
+                setattr(rec, part, text.replace(b"/START_SESSION/", b"/START_SESSION/2").replace(b"/STOP_SESSION/", b"/STOP_SESSION/2")
+                        .replace(b"SES-00001", b"SES-2").replace(b"CDR-00001", b"CDR-2").replace(b"Ref-567890", b"Ref-2"))
+    both = sorted(recording + other, key=lambda r: r.started)
+    for i, rec in enumerate(both):
+        rec.index = i
+    path = write_jsonl(tmp_path / "both.jsonl", both)
+    partners = Partners()
+    partners.add(TNM_TOKEN, ("DE-TNM",), TNM_CALLBACK)
+    partners.add("second", ("DE-TNM",), "second-cpo")
+    single = json.loads(audit(read_records(path), partners=partners).to_json())
+    split = audit_parallel(path, partners=partners, workers=2)
+    assert split.pop("exit_code") == 1
+    assert split == single
+    assert sorted(f["rule"] for ex in single["exchanges"] for f in ex["findings"]) == ["start-session.ocpp-rfid-15-minutes"]

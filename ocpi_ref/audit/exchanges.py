@@ -30,7 +30,7 @@ from ..rules.model import Party
 from ..findings import Severity
 from ..versions import DEFAULT_VERSION
 from .parties import Partners
-from .records import Record, _loads
+from .records import Record, _loads, in_start_order
 
 __all__ = ["AuditFinding", "Command", "Engine", "Exchange", "Unmatched", "audit_records"]
 
@@ -117,6 +117,8 @@ class Exchange:
     """Sessions and CDRs: ("session" or "cdr", record, JSON pointer of the object, object)."""
     references: set[str] = field(default_factory=set)
     session_ids: set[str] = field(default_factory=set)
+    group: int | None = None
+    """The partner whose credentials the StartSession carried, when the configuration knows them."""
     findings: list[AuditFinding] = field(default_factory=list)
     noted: list[AuditFinding] = field(default_factory=list)
     """Findings the engine made while attributing (a reused response_url), merged at the close."""
@@ -241,7 +243,8 @@ class Engine:
             ex.stops.append(cmd)
         else:
             self._count += 1
-            ex = Exchange(f"x{self._count}", version, cmd, self.partners.sender_of(rec, version))
+            ex = Exchange(f"x{self._count}", version, cmd, self.partners.sender_of(rec, version),
+                          group=self.partners.group_of(rec.request_headers.get("authorization")))
             self.open[ex.id] = ex
             if (ref := _text(doc, "authorization_reference")) is not None:
                 ex.references.add(ref)
@@ -264,9 +267,11 @@ class Engine:
         where = _text(_json(rec.request_body), "location_id")
         if where is None:
             return  # no Location named: the clause's rules are about a Charge Point
+        group = self.partners.group_of(rec.request_headers.get("authorization"))
         fits = [ex for ex in self.open.values()
                 if str(ex.token.get("uid", "")).lower() == uid.lower() and ex.token.get("type", "RFID") == kind
-                and ex.location_id == where and ex.start.record.started <= rec.started]
+                and ex.location_id == where and ex.start.record.started <= rec.started
+                and (group is None or ex.group is None or ex.group == group)]
         if len(fits) > 1:
             names = ", ".join(ex.id for ex in fits)
             self._unmatched(rec, AMBIGUOUS.id, f"a real-time authorization of a Token with several StartSessions at this Location: {names}")
@@ -377,7 +382,7 @@ def _after(text: str, since: datetime) -> bool:
 def audit_records(records: Iterable[Record], **engine_kw: Any) -> Iterator[Exchange | Unmatched]:
     """Every exchange as it closes, and every unmatched record, of *records* (streamed)."""
     engine = Engine(**engine_kw)
-    for rec in records:
+    for rec in in_start_order(records):
         yield from engine.feed(rec)
         while engine.unmatched:
             yield engine.unmatched.pop(0)

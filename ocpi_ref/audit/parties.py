@@ -46,11 +46,18 @@ class Partners:
 
     roles: dict[str, tuple[str, ...]] = field(default_factory=dict)
     secrets: set[str] = field(default_factory=set)
+    groups: dict[str, int] = field(default_factory=dict)
+    """Every form of each partner's tokens (its own and the CPO's for it) to the partner's number."""
 
-    def add(self, token: str, roles: tuple[str, ...]) -> None:
+    def add(self, token: str, roles: tuple[str, ...], callback_token: str | None = None) -> None:
+        """A partner: the *token* it sends, its *roles*, and the token the CPO sends it."""
+        group = len({*self.groups.values()})
         for form in _forms(token):
             self.roles[form] = roles
-        self.secrets |= _forms(token)
+            self.groups[form] = group
+        for form in _forms(callback_token) if callback_token else ():
+            self.groups[form] = group
+        self.secrets |= _forms(token) | (_forms(callback_token) if callback_token else set())
 
     def note_secret(self, header: str | None) -> None:
         """Remember the token of an ``Authorization`` header (it must never be printed)."""
@@ -58,6 +65,10 @@ class Partners:
             token = _strip(header)
             if token and token not in self.secrets:
                 self.secrets |= _forms(token) | {header.strip()}
+
+    def group_of(self, header: str | None) -> int | None:
+        """The partner (by number) whose credentials *header* carries, either direction."""
+        return self.groups.get(_strip(header)) if header else None
 
     def roles_of(self, header: str | None) -> tuple[str, ...] | None:
         return self.roles.get(_strip(header)) if header else None
@@ -95,7 +106,6 @@ def load_partners(path: str | Path) -> Partners:
             raise ValueError(f"{path}: partners[{i}].token: a non-empty string is required")
         if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
             raise ValueError(f"{path}: partners[{i}].roles: a list of CC-PID strings is required")
-        partners.add(token, tuple(roles))
-        if isinstance(entry.get("callback_token"), str):
-            partners.secrets |= _forms(entry["callback_token"])
+        callback = entry.get("callback_token")
+        partners.add(token, tuple(roles), callback if isinstance(callback, str) and callback else None)
     return partners

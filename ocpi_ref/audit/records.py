@@ -13,7 +13,7 @@ import base64
 import heapq
 import binascii
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -60,8 +60,12 @@ def _headers(items: Any) -> dict[str, str]:
     """HAR's ``[{"name", "value"}]`` as a dict; a repeated header keeps its first value."""
     out: dict[str, str] = {}
     for item in items or ():
-        if isinstance(item, dict) and isinstance(item.get("name"), str):
-            out.setdefault(item["name"].lower(), str(item.get("value", "")))
+        try:
+            name = item["name"].lower()
+        except (TypeError, KeyError, AttributeError):
+            continue  # not a {"name", "value"} pair
+        if name not in out:
+            out[name] = str(item.get("value", ""))
     return out
 
 
@@ -122,10 +126,13 @@ def read_har(data: bytes) -> Iterator[Record]:
         yield from_har_entry(entry, i)
 
 
-def read_jsonl(lines: Iterable[bytes]) -> Iterator[Record]:
-    """The records of a JSON Lines log of HAR entries, one line at a time (blank lines count)."""
+def read_jsonl(lines: Iterable[bytes], keep: Callable[[bytes], bool] | None = None) -> Iterator[Record]:
+    """The records of a JSON Lines log of HAR entries, one line at a time (blank lines count).
+
+    With *keep*, only the lines it keeps are parsed (a partition of the log); every record
+    still has its line number in the whole log."""
     for i, line in enumerate(lines):
-        if not line.strip():
+        if not line.strip() or (keep is not None and not keep(line)):
             continue
         try:
             entry = _loads(line)
