@@ -3,6 +3,7 @@ each mutant of a recording (one violation each) gives exactly its own finding an
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 from collections.abc import Callable
@@ -240,3 +241,21 @@ def test_json_report_has_the_documented_shape(recordings):
     assert set(ex) == {"id", "version", "command", "entries", "findings"}
     assert set(ex["findings"][0]) == {"rule", "severity", "basis", "pointer", "message", "entry"}
     assert ex["findings"][0]["entry"] == RESULT and doc["conforms"] is True
+
+
+@pytest.mark.rule("commands.authorization-encoding")
+@pytest.mark.parametrize("version", VERSIONS)
+def test_the_credentials_encoding_per_version(recordings, version):
+    """The reference pair encodes as each version says; a plain token in 2.2.1+ (or a Base64 one
+    in 2.1.1) is reported on the record, as this reference's choice (a warning)."""
+    def flipped(r: list[Record]) -> None:
+        header = r[START].request_headers["authorization"]
+        token = header.removeprefix("Token ")
+        other = TNM_TOKEN if token != TNM_TOKEN else base64.b64encode(TNM_TOKEN.encode()).decode()
+        r[START].request_headers["authorization"] = f"Token {other}"
+    assert rules_of(recordings[version]) == []
+    found = audit(mutant(recordings[version], flipped), partners=tnm()).findings
+    if version == "2.2":
+        assert found == []  # the 2.2 text says nothing about the encoding
+    else:
+        assert [(f.rule, f.entry, f.severity.value) for f in found] == [("commands.authorization-encoding", START, "warning")]

@@ -18,7 +18,7 @@ from ..checker import check_start_session
 from ..findings import Finding, Severity
 from ..objects import check_command_response, check_command_result
 from ..rules.audit import ONE_RESULT, RESULT_WITHIN_TIMEOUT
-from ..rules.commands import CREDENTIALS_REQUIRED, REQUEST_IDS_ECHOED, RESULT_AFTER_ACCEPTED
+from ..rules.commands import AUTHORIZATION_ENCODING, CREDENTIALS_REQUIRED, REQUEST_IDS_ECHOED, RESULT_AFTER_ACCEPTED
 from ..rules.model import Party
 from ..rules.start_session import (
     APP_TOKEN_NO_REALTIME_AUTH,
@@ -27,20 +27,24 @@ from ..rules.start_session import (
     TOKEN_IN_SESSION_AND_CDR,
 )
 from .exchanges import AuditFinding, Command, Exchange, _json, _text, finding
+from .parties import Partners
 from .records import Record
 
 __all__ = ["check_exchange"]
 
 #: The clause's window for an RFID Token (OCPI 2.2.1 §13.3.5), inclusive of the 15th minute.
 WINDOW = timedelta(minutes=15)
+#: How each version sends the credentials token (commands.authorization-encoding); 2.2 says nothing.
+_ENCODING = {"2.1.1": "plain", "2.2.1": "base64", "2.3.0": "base64"}
 _TOKEN_FIELDS = ("country_code", "party_id", "uid", "type", "contract_id")
 
 
-def check_exchange(ex: Exchange) -> list[AuditFinding]:
-    """Every finding of *ex*, in record order, each once."""
+def check_exchange(ex: Exchange, partners: Partners | None = None) -> list[AuditFinding]:
+    """Every finding of *ex*, in record order, each once; *partners* knows the credentials
+    tokens, so the encoding each version wants can be checked."""
     out: list[AuditFinding] = []
     for cmd in (ex.start, *ex.stops):
-        out += _command(ex, cmd)
+        out += _command(ex, cmd, partners or Partners())
     out += _authorizations(ex)
     out += _objects(ex)
     unique = {(f.rule, f.pointer, f.message, f.entry): f for f in out}
@@ -51,7 +55,7 @@ def _wrap(found: tuple[Finding, ...], rec: Record, party: Party, version: str, w
     return [finding(f.rule, f.severity, f.pointer, f"{where}{f.message}", rec, party, version) for f in found]
 
 
-def _command(ex: Exchange, cmd: Command) -> list[AuditFinding]:
+def _command(ex: Exchange, cmd: Command, partners: Partners) -> list[AuditFinding]:
     v, rec = ex.version, cmd.record
     out: list[AuditFinding] = []
     if cmd.name == "START_SESSION" and rec.request_body is not None:
@@ -60,10 +64,10 @@ def _command(ex: Exchange, cmd: Command) -> list[AuditFinding]:
     if rec.response_body is not None:
         report = check_command_response(rec.response_body, version=v)
         out += _wrap(report.findings, rec, Party.CPO, v, "in the answer: ")
-    out += _transport(rec, Party.EMSP, v)
+    out += _transport(rec, Party.EMSP, v, partners)
     for i, res in enumerate(cmd.results):
         out += _wrap(check_command_result(res.request_body or b"", version=v).findings, res, Party.CPO, v, "")
-        out += _transport(res, Party.CPO, v)
+        out += _transport(res, Party.CPO, v, partners)
         out += _result_timing(ex, cmd, res, i)
     return out
 
@@ -81,11 +85,16 @@ def _result_timing(ex: Exchange, cmd: Command, res: Record, i: int) -> list[Audi
     return out
 
 
-def _transport(rec: Record, party: Party, v: str) -> list[AuditFinding]:
-    """Credentials on the request; request and correlation ids (2.2 and later)."""
+def _transport(rec: Record, party: Party, v: str, partners: Partners) -> list[AuditFinding]:
+    """Credentials on the request, encoded as the version has them; request and correlation
+    ids (2.2 and later)."""
     out = []
-    if not rec.request_headers.get("authorization"):
+    header = rec.request_headers.get("authorization")
+    if not header:
         out.append(finding(CREDENTIALS_REQUIRED.id, Severity.ERROR, "", "the request has no Authorization header", rec, party, v))
+    sent, wanted = partners.encoding_of(header), _ENCODING.get(v)
+    if sent is not None and wanted is not None and sent != wanted:
+        out.append(finding(AUTHORIZATION_ENCODING.id, Severity.WARNING, "", f"the credentials token is sent {sent}; OCPI {v} has it {wanted}", rec, party, v))
     if v != "2.1.1":
         missing = [h for h in ("X-Request-ID", "X-Correlation-ID") if not rec.request_headers.get(h.lower())]
         if missing:

@@ -354,7 +354,7 @@ class Engine:
             self._by_ref.pop(ref, None) if not left_refs else self._by_ref.__setitem__(ref, left_refs)
         for sid in ex.session_ids:
             self._by_session.pop(sid, None)
-        ex.findings = sorted(self._check(ex) + ex.noted, key=lambda f: f.entry)
+        ex.findings = sorted(self._check(ex, self.partners) + ex.noted, key=lambda f: f.entry)
         return ex
 
 

@@ -48,6 +48,8 @@ class Partners:
     secrets: set[str] = field(default_factory=set)
     groups: dict[str, int] = field(default_factory=dict)
     """Every form of each partner's tokens (its own and the CPO's for it) to the partner's number."""
+    plain: set[str] = field(default_factory=set)
+    """The configured tokens as they are (not encoded)."""
 
     def add(self, token: str, roles: tuple[str, ...], callback_token: str | None = None) -> None:
         """A partner: the *token* it sends, its *roles*, and the token the CPO sends it."""
@@ -57,6 +59,7 @@ class Partners:
             self.groups[form] = group
         for form in _forms(callback_token) if callback_token else ():
             self.groups[form] = group
+        self.plain |= {token, *((callback_token,) if callback_token else ())}
         self.secrets |= _forms(token) | (_forms(callback_token) if callback_token else set())
 
     def note_secret(self, header: str | None) -> None:
@@ -65,6 +68,13 @@ class Partners:
             token = _strip(header)
             if token and token not in self.secrets:
                 self.secrets |= _forms(token) | {header.strip()}
+
+    def encoding_of(self, header: str | None) -> str | None:
+        """``"plain"`` or ``"base64"`` when *header* carries a configured token in that form."""
+        token = _strip(header) if header else ""
+        if token in self.plain:
+            return "plain"
+        return "base64" if token in self.groups else None
 
     def group_of(self, header: str | None) -> int | None:
         """The partner (by number) whose credentials *header* carries, either direction."""
