@@ -6,9 +6,11 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -43,12 +45,13 @@ async def through_proxy(tmp_path, out: io.StringIO, version: str = "2.2.1"):
                           f"http://127.0.0.1:{p_emsp}", base.tracker, version=version)
         try:
             start = await emsp.start_session(_token(version, DEMO_TOKEN), "LOC-0001", evse_uid="EVSE-ACC-1",
-                                             authorization_reference="Ref-1")
+                                             authorization_reference=None if version == "2.1.1" else "Ref-1")
             await lb.cpo.drain()
-            sessions = (await emsp.get("sessions", {"date_from": "2020-01-01T00:00:00Z"})).json()["data"]
-            await emsp.stop_session(sessions[0]["id"])
-            await lb.cpo.drain()
-            await emsp.get("cdrs")
+            if version == "2.2.1":  # the reference CPO lists Sessions and CDRs in 2.2.1
+                sessions = (await emsp.get("sessions", {"date_from": "2020-01-01T00:00:00Z"})).json()["data"]
+                await emsp.stop_session(sessions[0]["id"])
+                await lb.cpo.drain()
+                await emsp.get("cdrs")
         finally:
             await emsp.aclose()
             proxy.master.shutdown()
@@ -75,6 +78,42 @@ def test_the_addon_audits_the_reference_pair_live_and_both_hars_round_trip(tmp_p
         assert len(again.exchanges[0].entries) == 6
     assert TNM_TOKEN not in (tmp_path / "ours.har").read_text() + printed
     assert "dG5tLWNhbGxzLXJlZg==" not in (tmp_path / "ours.har").read_text()
+
+
+@pytest.mark.rule("commands.result-after-accepted")
+@pytest.mark.parametrize("version", ["2.1.1", "2.2", "2.3.0"])
+def test_the_addon_audits_every_version_clean(tmp_path, version):
+    start, proxy = asyncio.run(through_proxy(tmp_path, io.StringIO(), version))
+    assert start.outcome == "ACCEPTED"
+    [ex] = proxy.addon.report.exchanges
+    assert (ex.version, ex.findings, len(ex.start.results)) == (version, [], 1)
+    assert [(e.command, e.findings) for e in audit_file(tmp_path / "mitmproxy.har").exchanges] == [("START_SESSION", [])]
+
+
+def test_proxy_cli_runs_until_interrupted_and_writes_its_report(tmp_path):
+    p_cpo, p_emsp = free_port(), free_port()
+    cli = Path(sys.executable).with_name("ocpi-ref")
+    proc = subprocess.Popen(
+        [str(cli), "proxy", "--cpo", "http://127.0.0.1:9", "--emsp", "http://127.0.0.1:9", "--cpo-port", str(p_cpo),
+         "--emsp-port", str(p_emsp), "--report", str(tmp_path / "r.json"), "--har", str(tmp_path / "r.har")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert "Ctrl-C to stop" in proc.stderr.readline()
+        for _ in range(100):  # the listener binds once mitmproxy runs
+            try:
+                socket.create_connection(("127.0.0.1", p_cpo), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    assert "0 exchange(s), 0 finding(s): conforms" in out
+    assert json.loads((tmp_path / "r.json").read_text()) == {"conforms": True, "exchanges": [], "unmatched": []}
+    assert json.loads((tmp_path / "r.har").read_text())["log"]["entries"] == []
 
 
 def test_mitmdump_runs_the_addon_as_a_script_over_a_flow_file(tmp_path):

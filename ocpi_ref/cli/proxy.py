@@ -46,25 +46,25 @@ def run(args: argparse.Namespace) -> int:
         print("ocpi-ref proxy: needs mitmproxy: pip install 'ocpi-ref[proxy]'", file=sys.stderr)
         return EXIT_USAGE
     wanted = {"audit_har": args.har, "audit_report": args.report, "audit_junit": args.junit,
-              "audit_config": args.config, "version": args.version}
-    try:
-        proxy = start_proxy(args.cpo, args.emsp, cpo_port=args.cpo_port, emsp_port=args.emsp_port,
-                            host=args.host, **{k: v for k, v in wanted.items() if v})
-    except Exception as exc:  # mitmproxy's OptionsError and friends: the arguments are wrong
-        print(f"ocpi-ref proxy: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+               "audit_config": args.config, "version": args.version}
+    settings = {k: v for k, v in wanted.items() if v}
+    running: list[Any] = []
 
-    async def serve() -> None:
+    async def serve() -> None:  # mitmproxy's master is made inside the running loop
+        proxy = start_proxy(args.cpo, args.emsp, cpo_port=args.cpo_port, emsp_port=args.emsp_port,
+                            host=args.host, **settings)
+        running.append(proxy)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, proxy.master.shutdown)
         print(f"ocpi-ref proxy: CPO {args.cpo} at http://{args.host}:{args.cpo_port}, "
-              f"eMSP {args.emsp} at http://{args.host}:{args.emsp_port}; Ctrl-C to stop", file=sys.stderr)
+              f"eMSP {args.emsp} at http://{args.host}:{args.emsp_port}; Ctrl-C to stop", file=sys.stderr, flush=True)
         await proxy.master.run()
 
     try:
         asyncio.run(serve())
-    except (OSError, ValueError) as exc:
+    except Exception as exc:  # mitmproxy's OptionsError, a port taken, a bad configuration
         print(f"ocpi-ref proxy: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    proxy = running[0]
     return proxy.addon.report.exit_code
