@@ -10,6 +10,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ocpi_ref.audit import read_records, to_har
 from ocpi_ref.audit.records import to_har_entry
@@ -84,6 +86,8 @@ def test_exit_0_for_an_error_of_our_reading_only(tmp_path, capsys, recording):
     (None, "cannot read"),
     (b"{not json", "not a HAR file"),
     (b'{"log": {}}', "no log.entries"),
+    (b"", "the file is empty"),
+    (b"garbage\x00\x01", "not a mitmproxy flow file"),
     (b'{"request": {"method": "GET"}, "startedDateTime": "yesterday"}\n', "line 1"),
 ])
 def test_exit_2_when_it_cannot_run(tmp_path, capsys, content, says):
@@ -172,3 +176,24 @@ def test_the_parallel_audit_gives_the_single_process_report(tmp_path, recording)
     assert split.pop("exit_code") == 1
     assert split == single
     assert sorted(f["rule"] for ex in single["exchanges"] for f in ex["findings"]) == ["start-session.ocpp-rfid-15-minutes"]
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(
+                        ["token", "uid", "type", "location_id", "response_url", "data", "result", "timeout",
+                         "cdr_token", "authorization_reference", "id", "session_id", "evse_uids"]), inner, max_size=4),
+                    max_leaves=12)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(bodies=st.lists(st.tuples(st.integers(0, 7), st.sampled_from(["request", "response"]), JSON), max_size=6))
+def test_any_bodies_give_a_report_never_a_traceback(recording, bodies):
+    """Whatever the recorded bodies hold, the audit reports; it never raises."""
+    from ocpi_ref.audit import audit
+
+    broken = copy.deepcopy(recording)
+    for i, part, doc in bodies:
+        set_body(broken[i], doc, part)
+    report = audit(broken)
+    assert json.loads(report.to_json())["conforms"] in (True, False)
+    assert report.text()

@@ -145,6 +145,7 @@ def read_flows(stream: IO[bytes]) -> Iterator[Record]:
     """The HTTP flows of a mitmproxy flow file (needs the ``proxy`` extra)."""
     try:
         from mitmproxy import http, io
+        from mitmproxy.exceptions import FlowReadException
     except ImportError:  # pragma: no cover - without the extra
         raise InputError("reading mitmproxy flow files needs mitmproxy: pip install 'ocpi-ref[proxy]'") from None
     from .flows import record_of_flow
@@ -153,7 +154,7 @@ def read_flows(stream: IO[bytes]) -> Iterator[Record]:
         for i, flow in enumerate(io.FlowReader(stream).stream()):
             if isinstance(flow, http.HTTPFlow):
                 yield record_of_flow(flow, i)
-    except io.FlowReadException as exc:
+    except FlowReadException as exc:
         raise InputError(f"not a mitmproxy flow file: {exc}") from None
 
 
@@ -165,6 +166,8 @@ def read_records(path: str | Path) -> Iterator[Record]:
     """
     with open(path, "rb") as fh:
         head = fh.readline()
+        if not head:
+            raise InputError(f"{path}: the file is empty")
         if head.lstrip().startswith(b"{"):
             if _is_entry(head):
                 yield from read_jsonl(_chain(head, fh))
