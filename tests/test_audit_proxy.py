@@ -100,14 +100,14 @@ def test_proxy_cli_runs_until_interrupted_and_writes_its_report(tmp_path):
     )
     try:
         assert "Ctrl-C to stop" in proc.stderr.readline()
-        for _ in range(100):  # the listener binds once mitmproxy runs
+        for _ in range(600):  # the listener binds once mitmproxy runs (slow on a loaded machine)
             try:
                 socket.create_connection(("127.0.0.1", p_cpo), timeout=1).close()
                 break
             except OSError:
                 time.sleep(0.1)
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=30)
+        out, err = proc.communicate(timeout=90)
     finally:
         proc.kill()
     assert proc.returncode == 0, err
