@@ -197,3 +197,15 @@ def test_any_bodies_give_a_report_never_a_traceback(recording, bodies):
     report = audit(broken)
     assert json.loads(report.to_json())["conforms"] in (True, False)
     assert report.text()
+
+
+@pytest.mark.rule("start-session.ocpp-rfid-15-minutes")
+def test_url_prefixes_say_which_party_is_which(tmp_path, capsys, recording):
+    bad = write_har(tmp_path / "bad.har", mutant(recording, lambda r: authorize(r, timedelta(minutes=5))))
+    cpo = recording[START].url.split("/ocpi/")[0]
+    emsp = recording[START + 1].url.split("/ocpi/")[0]
+    assert run(capsys, bad, "--cpo-url", cpo, "--emsp-url", emsp)[0] == 1
+    code, out, _ = run(capsys, bad, "--cpo-url", "https://elsewhere.example.com")
+    assert code == 0 and "0 exchange(s)" in out  # no command addressed to that CPO
+    code, out, _ = run(capsys, bad, "--emsp-url", "https://elsewhere.example.com")
+    assert code == 0 and "1 exchange(s), 0 finding(s)" in out  # the authorization went to another eMSP

@@ -215,9 +215,9 @@ class Engine:
             self._command(rec, m.group(1))
         elif method == "POST" and _CALLBACK.search(path):
             self._unmatched(rec, UNMATCHED_RESULT.id, "a CommandResult at a URL no open command named as its response_url")
-        elif method == "POST" and (m := _AUTHORIZE.search(path)):
+        elif method == "POST" and (m := _AUTHORIZE.search(path)) and self._to(rec, self.emsp_url):
             self._authorize(rec, unquote(m.group(1)))
-        elif method in ("PUT", "PATCH") and (m := _SESSION_PUSH.search(path)):
+        elif method in ("PUT", "PATCH") and (m := _SESSION_PUSH.search(path)) and self._to(rec, self.emsp_url):
             doc = _json(rec.request_body)
             if isinstance(doc, dict):
                 self._object("session", rec, "", {"id": unquote(m.group(1)), **doc})
