@@ -177,7 +177,11 @@ def _json(body: bytes | None) -> Any:
 def _where(url: str) -> str:
     """The part of a URL that survives a reverse proxy: path and query."""
     parts = urlsplit(url)
-    return parts.path.rstrip("/") + ("?" + parts.query if parts.query else "")
+    return _key(parts.path, parts.query)
+
+
+def _key(path: str, query: str) -> str:
+    return path.rstrip("/") + ("?" + query if query else "")
 
 
 class Engine:
@@ -209,7 +213,7 @@ class Engine:
         self.partners.note_secret(rec.request_headers.get("authorization"))
         closed = self._expire(rec.started)
         path, method = rec.path, rec.method
-        if method == "POST" and (url_hits := self._by_url.get(_where(rec.url))):
+        if method == "POST" and (url_hits := self._by_url.get(_key(path, rec.query))):
             self._result(rec, url_hits)
         elif method == "POST" and (m := _COMMAND.search(path)) and self._to(rec, self.cpo_url):
             self._command(rec, m.group(1))

@@ -14,7 +14,7 @@ import heapq
 import binascii
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import IO, Any
@@ -46,14 +46,20 @@ class Record:
     response_body: bytes | None
     started: datetime
     ended: datetime | None = None
+    _split: Any = field(default=None, repr=False, compare=False)
+
+    def _parts(self) -> Any:
+        if self._split is None or self._split[0] != self.url:  # the URL may be changed after
+            self._split = (self.url, urlsplit(self.url))
+        return self._split[1]
 
     @property
     def path(self) -> str:
-        return urlsplit(self.url).path
+        return self._parts().path
 
     @property
     def query(self) -> str:
-        return urlsplit(self.url).query
+        return self._parts().query
 
 
 def _headers(items: Any) -> dict[str, str]:
