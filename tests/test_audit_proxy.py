@@ -116,6 +116,18 @@ def test_proxy_cli_runs_until_interrupted_and_writes_its_report(tmp_path):
     assert json.loads((tmp_path / "r.har").read_text())["log"]["entries"] == []
 
 
+def test_proxy_cli_exits_2_when_a_port_is_taken():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        cli = Path(sys.executable).with_name("ocpi-ref")
+        done = subprocess.run([str(cli), "proxy", "--cpo", "http://127.0.0.1:9", "--emsp", "http://127.0.0.1:9",
+                               "--cpo-port", str(taken.getsockname()[1]), "--emsp-port", str(free_port())],
+                              capture_output=True, text=True, timeout=90)
+    assert done.returncode == 2, done.stderr
+    assert "mitmproxy could not start" in done.stderr and "Traceback" not in done.stderr
+
+
 def test_mitmdump_runs_the_addon_as_a_script_over_a_flow_file(tmp_path):
     asyncio.run(through_proxy(tmp_path, io.StringIO()))
     mitmdump = Path(sys.executable).with_name("mitmdump")

@@ -36,7 +36,8 @@ def start_proxy(cpo: str, emsp: str, *, cpo_port: int, emsp_port: int, host: str
     addon's options without their ``ocpi_`` prefix (``audit_har="out.har"``), and mitmproxy's
     own (``hardump``) pass through."""
     opts = Options(listen_host=host, mode=[f"reverse:{cpo}@{cpo_port}", f"reverse:{emsp}@{emsp_port}"])
-    master = DumpMaster(opts, with_termlog=False, with_dumper=False)
+    master = DumpMaster(opts, with_termlog=True, with_dumper=False)  # its errors (a port taken) on stderr
+    master.options.update(termlog_verbosity="error")
     addon = AuditAddon(out)
     master.addons.add(addon)
     settings: dict[str, Any] = {"ocpi_cpo_url": cpo.rstrip("/"), "ocpi_emsp_url": emsp.rstrip("/")}

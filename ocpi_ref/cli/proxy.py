@@ -63,7 +63,11 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         asyncio.run(serve())
-    except Exception as exc:  # mitmproxy's OptionsError, a port taken, a bad configuration
+    except SystemExit as exc:  # mitmproxy exits when its startup logged an error (a port taken)
+        if exc.code:
+            print("ocpi-ref proxy: mitmproxy could not start (see above)", file=sys.stderr)
+            return EXIT_USAGE
+    except Exception as exc:  # mitmproxy's OptionsError, a bad configuration
         print(f"ocpi-ref proxy: {exc}", file=sys.stderr)
         return EXIT_USAGE
     proxy = running[0]
