@@ -126,6 +126,7 @@ def test_proxy_cli_exits_2_when_a_port_is_taken():
                               capture_output=True, text=True, timeout=90)
     assert done.returncode == 2, done.stderr
     assert "mitmproxy could not start" in done.stderr and "Traceback" not in done.stderr
+    assert "address already in use" in done.stderr.lower()
 
 
 def test_mitmdump_runs_the_addon_as_a_script_over_a_flow_file(tmp_path):

@@ -36,8 +36,10 @@ def start_proxy(cpo: str, emsp: str, *, cpo_port: int, emsp_port: int, host: str
     addon's options without their ``ocpi_`` prefix (``audit_har="out.har"``), and mitmproxy's
     own (``hardump``) pass through."""
     opts = Options(listen_host=host, mode=[f"reverse:{cpo}@{cpo_port}", f"reverse:{emsp}@{emsp_port}"])
-    master = DumpMaster(opts, with_termlog=True, with_dumper=False)  # its errors (a port taken) on stderr
-    master.options.update(termlog_verbosity="error")
+    master = DumpMaster(opts, with_termlog=False, with_dumper=False)
+    errors = master.addons.get("errorcheck")
+    if errors is not None:  # a startup error (a port taken) is said on stderr, not only counted
+        errors.repeat_errors_on_stderr = True
     addon = AuditAddon(out)
     master.addons.add(addon)
     settings: dict[str, Any] = {"ocpi_cpo_url": cpo.rstrip("/"), "ocpi_emsp_url": emsp.rstrip("/")}
