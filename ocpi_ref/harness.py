@@ -75,11 +75,15 @@ async def loopback(
     *,
     clock: Callable[[], datetime] | None = None,
     partners: Iterable[str] | None = None,
+    wrap: Callable[[Any], Any] | None = None,
     **app_kw: Any,
 ) -> AsyncIterator[Loopback]:
+    """*wrap*, when given, wraps every app served (the CPO's and each callback's), e.g. to
+    record their traffic (:class:`ocpi_ref.audit.recorder.Recorder`)."""
     app = create_cpo_app(config, clock=clock, **app_kw)
+    served_as = wrap or (lambda asgi: asgi)
     async with AsyncExitStack() as stack:
-        cpo = await stack.enter_async_context(serve_in_task(app))
+        cpo = await stack.enter_async_context(serve_in_task(served_as(app)))
         running = [cpo]
         emsps: dict[str, EmspClient] = {}
         wanted = set(partners) if partners is not None else None
@@ -90,7 +94,7 @@ async def loopback(
             callback = create_callback_app(
                 tracker, callback_token=partner.callback_token, authorization=partner.authorization
             )
-            served = await stack.enter_async_context(serve_in_task(callback))
+            served = await stack.enter_async_context(serve_in_task(served_as(callback)))
             running.append(served)
             client = EmspClient(
                 cpo.url + BASE,

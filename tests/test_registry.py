@@ -21,6 +21,7 @@ MODULE_OF_PREFIX = {
     "checker": "checker",
     "convert": "convert",
     "object": "objects",
+    "audit": "audit",
 }
 
 # The clause's statements, as the reference package issue lists them: none may disappear.

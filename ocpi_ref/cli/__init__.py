@@ -6,6 +6,8 @@
 * ``cpo`` (:mod:`.cpo`) and ``emsp`` (:mod:`.emsp`): the reference CPO and eMSP over HTTP,
   present when the ``server`` extra is installed; ``conformance`` (:mod:`.conformance`) tests a
   CPO against the clause over HTTP.
+* ``audit`` (:mod:`.audit`): the command exchanges of recorded traffic, judged across messages;
+  ``proxy`` (:mod:`.proxy`) the same live, through mitmproxy (the ``proxy`` extra).
 
 Exit codes: 0 success, 1 the payload or exchange failed, 2 the command could not run.
 """
@@ -16,7 +18,7 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 
-from . import check, convert, schema
+from . import audit, check, convert, proxy, schema
 from .common import EXIT_OK, Parser
 
 __all__ = ["build_parser", "main"]
@@ -37,7 +39,7 @@ def build_parser() -> Parser:
     )
     parser.add_argument("--version", action="version", version=f"ocpi-ref {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
-    for module in (check, schema, convert):
+    for module in (check, schema, convert, audit, proxy):
         module.add(sub)
     try:  # the HTTP roles need the server extra only when they run; their parsers need nothing
         from . import cpo, emsp

@@ -4,9 +4,10 @@ Where a rule lives follows from its id: ``json.*`` in :mod:`.json`, ``type.*`` a
 ``field.*`` in :mod:`.types`, ``start-session.*`` in :mod:`.start_session`,
 ``commands.*`` in :mod:`.commands` (the transport ones in :mod:`.transport`), ``conformance.*`` (what the
 conformance suite and the judge check where no other record decides) in :mod:`.conformance`, ``convert.*`` in :mod:`.convert`, ``object.*`` in
-:mod:`.objects`.
+:mod:`.objects`, ``audit.*`` in :mod:`.audit`.
 """
 
+from . import audit as _audit  # noqa: F401 - defines audit.*
 from . import checker as _checker  # noqa: F401 - defines checker.*
 from . import commands as _commands  # noqa: F401 - defines commands.*
 from . import conformance as _conformance  # noqa: F401 - defines conformance.*
