@@ -44,6 +44,7 @@ from .config import CpoConfig, Partner
 from .delivery import Deliverer
 from .replies import (
     BACKLOG_FULL,
+    IDS_CANNOT_TRAVEL,
     NO_SUCH_COMMAND,
     OPEN_COMMAND,
     OTHER_COMMAND,
@@ -62,7 +63,7 @@ from .replies import (
     not_json,
 )
 
-__all__ = ["COMMANDS", "Commands"]
+__all__ = ["COMMANDS", "Commands", "travels"]
 
 log = logging.getLogger("ocpi_ref.cpo")
 
@@ -75,6 +76,13 @@ COMMANDS: dict[str, frozenset[str]] = {
 _STOP_SESSION: dict[str, type[BaseModel]] = {v: StopSession for v in VERSIONS} | {"2.1.1": StopSession211}
 
 After = Callable[[], Awaitable[None]]
+
+
+def travels(header_value: str) -> bool:
+    """Can *header_value* be sent back in a header exactly as it came? Printable ASCII only:
+    a request header arrives decoded as Latin-1, and a client would send any byte over 0x7E
+    re-encoded, a control character not at all (``commands.correlation-id-travels``)."""
+    return header_value.isascii() and header_value.isprintable()
 
 
 def _declared_only(model: BaseModel) -> dict[str, Any]:
@@ -124,20 +132,35 @@ class Commands:
         """Answer ``POST commands/{command}`` of OCPI *version*."""
         if command not in COMMANDS[version]:
             return self._unknown_command(command, body, version)
-        if command in ("START_SESSION", "STOP_SESSION") and not self.deliverer.admits(caller.partner):
-            return self._backlog_full(caller, version)
+        if command in ("START_SESSION", "STOP_SESSION"):
+            if not travels(correlation_id):
+                return self._ids_cannot_travel(correlation_id, version)
+            if not self.deliverer.admits(caller.partner):
+                return self._backlog_full(caller, version)
         if command == "START_SESSION":
             return self.start_session(body, caller, correlation_id, version)
         if command == "STOP_SESSION":
             return self.stop_session(body, caller, correlation_id, version)
         return self._not_supported(body, OTHER_COMMAND, f"{command} is not implemented by this reference CPO", version)
 
-    def _backlog_full(self, caller: Caller, version: str) -> Reply:
-        """HTTP 429, CommandResponse REJECTED: the partner's lane is full (commands.backlog-limit)."""
-        log.warning("partner %s: delivery backlog full, command refused [%s]", caller.partner.name, BACKLOG_FULL.rule)
+    def _ids_cannot_travel(self, correlation_id: str, version: str) -> Reply:
+        """REJECTED at once: the result could not carry this X-Correlation-ID back unchanged
+        (``commands.correlation-id-travels``)."""
         message = (
-            f"{self.config.max_backlog} commands of yours are under way; try again once their "
-            f"results have come [{BACKLOG_FULL.rule}]"
+            f"X-Correlation-ID {correlation_id!r} holds a character outside printable ASCII; the "
+            f"CommandResult could not carry it back unchanged [{IDS_CANNOT_TRAVEL.rule}]"
+        )
+        return self._row(IDS_CANNOT_TRAVEL, message, version)
+
+    def _backlog_full(self, caller: Caller, version: str) -> Reply:
+        """CommandResponse REJECTED at once: the partner's lane cannot deliver one more result
+        before its deadline, or has ``max_backlog`` under way (commands.backlog-limit)."""
+        log.warning("partner %s: delivery backlog full, command refused [%s]", caller.partner.name, BACKLOG_FULL.rule)
+        pending = self.deliverer.lanes[caller.partner.token].pending
+        message = (
+            f"{pending} commands of yours are under way, as many as this CPO can answer within "
+            f"the {self.config.command_timeout} s timeout (at most {self.config.max_backlog}); "
+            f"try again once their results have come [{BACKLOG_FULL.rule}]"
         )
         reply = self._row(BACKLOG_FULL, message, version)
         reply.http_status = BACKLOG_FULL.http_status

@@ -396,3 +396,5 @@ BODY_READ_TIMEOUT = define(
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
 )
+
+from .command_ids import CORRELATION_ID_TRAVELS  # noqa: E402,F401 - commands.* defined there (size)
