@@ -45,6 +45,7 @@ from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
+from ..transport.servers import Limits
 from ..types import DateTime
 from ..versions import DEFAULT_VERSION, VERSIONS
 from .config import CpoConfig
@@ -52,7 +53,7 @@ from .replies import BODY_TIMEOUT, Caller, Refusal, Reply
 from .service import CpoService
 from .versions import VERSIONS_PATH, module_base
 
-__all__ = ["BASE", "VERSIONS_PATH", "create_cpo_app", "envelope"]
+__all__ = ["BASE", "VERSIONS_PATH", "create_cpo_app", "envelope", "server_limits"]
 
 #: The 2.2.1 modules' base path (commands, tokens, sessions, cdrs).
 BASE = module_base(DEFAULT_VERSION)
@@ -76,6 +77,16 @@ def envelope(reply: Reply, now: datetime) -> dict[str, Any]:
         out["status_message"] = reply.message
     out["timestamp"] = DateTime.from_datetime(now)
     return out
+
+
+def server_limits(config: CpoConfig) -> Limits:
+    """What one connection to this CPO may hold: ``head_read_timeout`` for a request head,
+    ``max_connections`` open at once, and as long idle between requests as a body may take."""
+    return Limits(
+        head_timeout=config.head_read_timeout,
+        keep_alive=max(1.0, config.body_read_timeout),
+        max_connections=config.max_connections,
+    )
 
 
 def _json_bytes(out: dict[str, Any]) -> bytes:

@@ -15,6 +15,8 @@ The format::
     callback_timeout = 5           # seconds for the outgoing CommandResult POST
     max_backlog = 1000             # commands under way per partner; more get HTTP 429
     body_read_timeout = 10         # seconds to receive a request body; slower gets HTTP 408
+    head_read_timeout = 10         # seconds to receive a request head; slower: connection closed
+    max_connections = 512          # open connections at once; more are closed at once
     public_url = "https://cpo.example.com"   # optional: the root written into the Versions URLs
 
     [[partners]]                   # one per eMSP (or hub) that may call us
@@ -67,6 +69,8 @@ __all__ = [
 DEFAULT_MAX_BODY_BYTES = 16 * 1024
 DEFAULT_MAX_BACKLOG = 1000
 DEFAULT_BODY_READ_TIMEOUT = 10.0
+DEFAULT_HEAD_READ_TIMEOUT = 10.0
+DEFAULT_MAX_CONNECTIONS = 512
 
 
 def margin(timeout: float) -> float:
@@ -136,6 +140,10 @@ class CpoConfig:
     """Seconds a request body may take to arrive (``commands.body-read-timeout``)."""
     public_url: str | None = None
     """The root of the Versions module's URLs; None: the address the server listens on."""
+    head_read_timeout: float = DEFAULT_HEAD_READ_TIMEOUT
+    """Seconds a request head may take to arrive; a slower connection is closed."""
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
+    """Connections open at once; one more is closed at once."""
 
     def behaviour(self, charge_point_id: str) -> Behaviour:
         return self.behaviours.get(CiString(charge_point_id), Behaviour.ACCEPTS)
@@ -172,6 +180,8 @@ def parse_config(raw: Mapping[str, Any]) -> CpoConfig:
     max_backlog = _number(cpo, "max_backlog", "/cpo", default=DEFAULT_MAX_BACKLOG, integer=True)
     body_read_timeout = _number(cpo, "body_read_timeout", "/cpo", default=DEFAULT_BODY_READ_TIMEOUT)
     public_url = _public_url(cpo.get("public_url"), "/cpo/public_url")
+    head_read_timeout = _number(cpo, "head_read_timeout", "/cpo", default=DEFAULT_HEAD_READ_TIMEOUT)
+    max_connections = _number(cpo, "max_connections", "/cpo", default=DEFAULT_MAX_CONNECTIONS, integer=True)
 
     partners = []
     seen_tokens: set[str] = set()
@@ -259,6 +269,8 @@ def parse_config(raw: Mapping[str, Any]) -> CpoConfig:
         max_backlog=int(max_backlog),
         body_read_timeout=float(body_read_timeout),
         public_url=public_url,
+        head_read_timeout=float(head_read_timeout),
+        max_connections=int(max_connections),
     )
 
 
