@@ -18,7 +18,15 @@ own). The commands target an EVSE whose car never plugs in, so no Session is mad
 Sessions and CDRs are the data the Sessions and CDRs modules serve, kept on purpose; pass
 ``--sessions`` to see their cost as well.
 
-Target: 0 lost and 0 late for the healthy partners, RSS growth under 50 MB for 50k commands.
+Phase 3 is sustained overload: one partner sends ``--overload`` commands on 8 connections as
+fast as the CPO answers. The CPO admits only what that partner's lane can deliver before the
+deadline (``commands.backlog-limit``) and refuses the rest at once; the figures are the
+commands admitted (ACCEPTED), refused, delivered (a CommandResult arrived in time) and dropped
+(ACCEPTED, nothing arrived). ``--judge`` serves the CPO in judging mode, so the RSS figures are
+those of the judge.
+
+Target: 0 lost and 0 late for the healthy partners, RSS growth under 50 MB for 50k commands;
+under overload, dropped a small share of admitted.
 """
 
 from __future__ import annotations
@@ -62,14 +70,21 @@ def config(cb_ports: dict[str, int]) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- the CPO (child process)
 
-def serve_cpo(port: int, raw: str) -> None:
+def serve_cpo(port: int, raw: str, judge: bool = False) -> None:
     import uvicorn
 
-    from ocpi_ref.cpo.app import create_cpo_app
+    from ocpi_ref.cpo.app import create_cpo_app, server_limits
     from ocpi_ref.cpo.config import parse_config
+    from ocpi_ref.transport.servers import bind, server_config
 
-    app = create_cpo_app(parse_config(json.loads(raw)))
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="error", access_log=False)
+    config = parse_config(json.loads(raw))
+    if judge:
+        from ocpi_ref.cpo.judge import Judge
+
+        app = Judge(config)
+    else:
+        app = create_cpo_app(config)
+    uvicorn.Server(server_config(app, "error", server_limits(config))).run(sockets=[bind("127.0.0.1", port)])
 
 
 def _free_port() -> int:
@@ -160,7 +175,9 @@ class Partner:
                 length = next(int(h.split(b":", 1)[1]) for h in head.split(b"\r\n")
                               if h.lower().startswith(b"content-length:"))
                 data = await reader.readexactly(length)
-                if status == 200 and b'"ACCEPTED"' not in data:
+                if b"commands.backlog-limit" in data:
+                    status = 429  # refused at once: the lane cannot answer it in time (HTTP 429 or 200)
+                elif status == 200 and b'"ACCEPTED"' not in data:
                     status = -1  # answered, but not ACCEPTED
                 self.status[status] += 1
                 if status != 200:
@@ -205,8 +222,8 @@ async def run(args: argparse.Namespace) -> int:
         cb_ports[name] = server.sockets[0].getsockname()[1]
     cpo_port = _free_port()
     log = tempfile.TemporaryFile(mode="w+")  # the CPO's log: every result not delivered is a line
-    proc = subprocess.Popen([sys.executable, str(HERE), "--serve-cpo", str(cpo_port),
-                             json.dumps(config(cb_ports))], stderr=log)
+    serve = [sys.executable, str(HERE), "--serve-cpo", str(cpo_port), json.dumps(config(cb_ports))]
+    proc = subprocess.Popen(serve + (["--judge"] if args.judge else []), stderr=log)
     try:
         for _ in range(200):
             try:
@@ -262,6 +279,8 @@ async def run(args: argparse.Namespace) -> int:
         r = report(tnm, receivers["TNM"])
         print(f"  phase 2 results: once {r['once']}, late {r['late']}, lost {r['lost']}, "
               f"p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms")
+        if args.overload:
+            await overload(Partner("AAA", cpo_port, cb_ports["AAA"], evse), receivers["AAA"], args.overload)
     finally:
         proc.terminate()
         try:
@@ -274,15 +293,31 @@ async def run(args: argparse.Namespace) -> int:
     return 0
 
 
+async def overload(partner: Partner, receiver: Receiver, commands: int) -> None:
+    """Phase 3: one partner, 8 connections, as fast as the CPO answers."""
+    began = time.monotonic()
+    await partner.send([f"O-{i}" for i in range(commands)], 8)
+    sending = time.monotonic() - began
+    await asyncio.sleep(TIMEOUT + 1)
+    r = report(partner, receiver)
+    print(f"phase 3: overload, {commands} StartSessions from one partner on 8 connections in {sending:.1f} s "
+          f"({commands / sending:.0f}/s), advertised timeout {TIMEOUT} s")
+    print(f"  admitted {r['accepted']}, refused at once {r['refused_429']}, other {r['other']}; "
+          f"delivered {r['once'] + r['duplicated']} (late {r['late']}), dropped {r['lost']} "
+          f"({100 * r['lost'] / max(1, r['accepted']):.1f} % of admitted); p99 {r['p99_ms']:.1f} ms")
+
+
 def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1] == "--serve-cpo":
-        serve_cpo(int(sys.argv[2]), sys.argv[3])
+        serve_cpo(int(sys.argv[2]), sys.argv[3], "--judge" in sys.argv[4:])
         return 0
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--commands", type=int, default=8000, help="phase 1, all partners together")
     ap.add_argument("--concurrency", type=int, default=4, help="connections per partner")
     ap.add_argument("--memory", default="10000,50000", help="phase 2 marks")
     ap.add_argument("--sessions", action="store_true", help="use an EVSE where the car plugs in")
+    ap.add_argument("--overload", type=int, default=30000, help="phase 3 commands (0: skip it)")
+    ap.add_argument("--judge", action="store_true", help="serve the CPO in judging mode (RSS of the judge)")
     return asyncio.run(run(ap.parse_args()))
 
 

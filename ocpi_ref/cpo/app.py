@@ -19,7 +19,11 @@ costs nothing per request. 2.1.1 answers carry no OCPI-from/to headers (2.1.1 ha
 
 And one outside OCPI, for the simulation: ``POST /simulator/charge-points/{id}/authorize``
 with a Token body, as if a driver presented it at that Charge Point; it answers whether the
-CPO may ask the eMSP for a real-time authorization (the 15-minute window).
+CPO may ask the eMSP for a real-time authorization (the 15-minute window). Its answer tells
+whether, and how long ago, a StartSession with that Token reached that Charge Point, so it
+needs a partner's credentials and then answers only about that partner's own Tokens; with
+``open_simulator`` (the demo's setting, off by default) a loopback client without an
+``Authorization`` header may ask too.
 
 This module decides nothing: every answer, status code and rule comes from the service. It
 only reads headers and the body (with the size limit), and writes the OCPI envelope, the
@@ -29,6 +33,7 @@ echoed ``X-Request-ID`` / ``X-Correlation-ID`` and the routing headers of the re
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
 import re
 import uuid
@@ -137,6 +142,17 @@ def _root(request: Request, public_url: str | None) -> str:
     scheme = request.url.scheme
     default = {"http": 80, "https": 443}.get(scheme)
     return f"{scheme}://{host}" if port in (None, default) else f"{scheme}://{host}:{port}"
+
+
+def _loopback(request: Request) -> bool:
+    """Does *request* come from this machine (127.0.0.0/8, ::1)? No client address: no."""
+    client = request.scope.get("client")
+    if not client:
+        return False
+    try:
+        return ipaddress.ip_address(client[0]).is_loopback
+    except ValueError:
+        return False
 
 
 def _ids(request: Request) -> tuple[str, str]:
@@ -354,10 +370,20 @@ def create_cpo_app(
 
     @app.post("/simulator/charge-points/{charge_point_id}/authorize")
     async def authorize(charge_point_id: str, request: Request) -> Response:
-        body = await read(request)
+        """Credentials needed (then only the caller's own Tokens), unless ``open_simulator``
+        is on and the request comes from loopback without an Authorization header."""
+        known = _ids(request)
+        caller = None
+        anonymous = config.open_simulator and _loopback(request) and "authorization" not in request.headers
+        if not anonymous:
+            try:
+                caller = caller_of(request, routing=False)
+            except Refusal as refusal:
+                return respond(request, refusal.reply, known=known, routing=False)
+        body = await read(request, caller, known, routing=False)
         if isinstance(body, Response):
             return body
-        return respond(request, service.local_authorize(charge_point_id, body))
+        return respond(request, service.local_authorize(charge_point_id, body, caller), caller, known, routing=False)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -17,6 +17,7 @@ The format::
     body_read_timeout = 10         # seconds to receive a request body; slower gets HTTP 408
     head_read_timeout = 10         # seconds to receive a request head; slower: connection closed
     max_connections = 512          # open connections at once; more are closed at once
+    open_simulator = false         # may loopback clients use the simulator without credentials?
     public_url = "https://cpo.example.com"   # optional: the root written into the Versions URLs
 
     [[partners]]                   # one per eMSP (or hub) that may call us
@@ -144,6 +145,8 @@ class CpoConfig:
     """Seconds a request head may take to arrive; a slower connection is closed."""
     max_connections: int = DEFAULT_MAX_CONNECTIONS
     """Connections open at once; one more is closed at once."""
+    open_simulator: bool = False
+    """May a loopback client without credentials use the simulator endpoint? (the demo's: yes)"""
 
     def behaviour(self, charge_point_id: str) -> Behaviour:
         return self.behaviours.get(CiString(charge_point_id), Behaviour.ACCEPTS)
@@ -182,6 +185,9 @@ def parse_config(raw: Mapping[str, Any]) -> CpoConfig:
     public_url = _public_url(cpo.get("public_url"), "/cpo/public_url")
     head_read_timeout = _number(cpo, "head_read_timeout", "/cpo", default=DEFAULT_HEAD_READ_TIMEOUT)
     max_connections = _number(cpo, "max_connections", "/cpo", default=DEFAULT_MAX_CONNECTIONS, integer=True)
+    open_simulator = cpo.get("open_simulator", False)
+    if not isinstance(open_simulator, bool):
+        raise ConfigError("/cpo/open_simulator: must be true or false")
 
     partners = []
     seen_tokens: set[str] = set()
@@ -271,6 +277,7 @@ def parse_config(raw: Mapping[str, Any]) -> CpoConfig:
         public_url=public_url,
         head_read_timeout=float(head_read_timeout),
         max_connections=int(max_connections),
+        open_simulator=open_simulator,
     )
 
 

@@ -45,6 +45,7 @@ def demo_config_dict(
             "charge_point_deadline": charge_point_deadline,
             "max_body_bytes": max_body_bytes,
             "callback_timeout": callback_timeout,
+            "open_simulator": True,  # the demo's simulator answers loopback without credentials
             **cpo,
         },
         "partners": [
