@@ -30,6 +30,12 @@ The format::
 
     [[locations]]
     id = "LOC-0001"
+    name = "Ref Plaza"             # optional; this and the next keys fill each CDR's cdr_location
+    address = "Rue de la Loi 16"
+    city = "Brussel"
+    postal_code = "1000"           # optional
+    country = "BEL"                # ISO 3166-1 alpha-3
+    coordinates = { latitude = "50.84656", longitude = "4.36616" }
     [[locations.charge_points]]
     id = "CP-1"
     behaviour = "accepts"          # accepts | rejects | silent | occupied | inoperative
@@ -40,6 +46,10 @@ The format::
     uid = "EVSE-1"
     connectors = ["1"]
     capabilities = ["START_SESSION_CONNECTOR_REQUIRED"]
+    evse_id = "BE*REF*E0001"       # optional: default CC*PID*E + the uid's letters and digits
+    connector_standard = "IEC_62196_T2"    # optional, default IEC_62196_T2 (ConnectorType)
+    connector_format = "SOCKET"            # optional, default SOCKET (SOCKET | CABLE)
+    connector_power_type = "AC_3_PHASE"    # optional, default AC_3_PHASE (PowerType)
 """
 
 from __future__ import annotations
@@ -51,6 +61,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from ..flow.sessions import Outlet, Place
 from ..flow.topology import ChargePoint, Evse, Location
 from ..party import PartyId
 from ..transport.authorization import ENCODINGS
@@ -147,6 +158,10 @@ class CpoConfig:
     """Connections open at once; one more is closed at once."""
     open_simulator: bool = False
     """May a loopback client without credentials use the simulator endpoint? (the demo's: yes)"""
+    places: Mapping[CiString, Place] = field(default_factory=dict)
+    """Each Location's address and coordinates, for the CDRs (by Location id)."""
+    outlets: Mapping[CiString, Outlet] = field(default_factory=dict)
+    """Each EVSE's evse_id and connector kind, for the CDRs (by EVSE uid)."""
 
     def behaviour(self, charge_point_id: str) -> Behaviour:
         return self.behaviours.get(CiString(charge_point_id), Behaviour.ACCEPTS)
@@ -169,6 +184,7 @@ def load_config(path: str | Path) -> CpoConfig:
 
 def parse_config(raw: Mapping[str, Any]) -> CpoConfig:
     """Check a parsed configuration (the TOML as a dict) and build a :class:`CpoConfig`."""
+    from .places import outlet_of, place_of  # they use this module's checks
     cpo = _table(raw, "cpo", "")
     party = _party(f"{_str(cpo, 'country_code', '/cpo')}-{_str(cpo, 'party_id', '/cpo')}", "/cpo")
     timeout = _number(cpo, "command_timeout", "/cpo", default=30, integer=True)
@@ -218,7 +234,7 @@ def parse_config(raw: Mapping[str, Any]) -> CpoConfig:
     if not partners:
         raise ConfigError("/partners: at least one partner is needed")
 
-    locations, behaviours, cars = [], {}, {}
+    locations, behaviours, cars, places, outlets = [], {}, {}, {}, {}
     for i, loc in enumerate(_list(raw, "locations", "")):
         where = f"/locations/{i}"
         if not isinstance(loc, Mapping):
@@ -240,6 +256,7 @@ def parse_config(raw: Mapping[str, Any]) -> CpoConfig:
                     raise ConfigError(f"{evw}: must be a table")
                 connectors = _list(ev, "connectors", evw, required=False) or ["1"]
                 caps = _list(ev, "capabilities", evw, required=False)
+                outlets[CiString(_str(ev, "uid", evw))] = outlet_of(ev, evw, party)
                 evses.append(
                     Evse(
                         uid=_str(ev, "uid", evw),
@@ -261,6 +278,7 @@ def parse_config(raw: Mapping[str, Any]) -> CpoConfig:
                 )
             )
         locations.append(Location(id=_str(loc, "id", where), charge_points=tuple(cps)))
+        places[CiString(_str(loc, "id", where))] = place_of(loc, where)
 
     return CpoConfig(
         party=party,
@@ -278,6 +296,8 @@ def parse_config(raw: Mapping[str, Any]) -> CpoConfig:
         head_read_timeout=float(head_read_timeout),
         max_connections=int(max_connections),
         open_simulator=open_simulator,
+        places=places,
+        outlets=outlets,
     )
 
 

@@ -52,7 +52,7 @@ class CpoService:
 
     def __post_init__(self) -> None:
         self.window = AuthorizationWindow(clock=self.clock)
-        self.sessions = SessionStore(self.config.party)
+        self.sessions = SessionStore(self.config.party, self.config.places, self.config.outlets)
         self.charge_points: dict[CiString, SimulatedChargePoint] = {
             CiString(cp.id): SimulatedChargePoint(cp, self.config.behaviour(cp.id), self.config.car(cp.id))
             for loc in self.config.locations
