@@ -12,6 +12,7 @@ import sys
 from typing import Any
 
 from ..convert import convert_start_session
+from ..report import _printable as printable  # the checker's report escapes the same way
 from ..versions import VERSIONS
 from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, party, read_input
 
@@ -45,5 +46,7 @@ def run(args: argparse.Namespace) -> int:
     if done.document is not None:
         print(json.dumps(done.document, indent=2, ensure_ascii=False))
     if done.findings or not done.ok:
-        print(done, file=sys.stderr)
+        # A pointer can hold a lone surrogate (a member name "\ud800"), which no encoding can
+        # write: escaped as \uXXXX, as in `ocpi-ref check`, whatever stderr's error handler.
+        print(printable(str(done)), file=sys.stderr)
     return EXIT_OK if done.lossless else EXIT_FAILED

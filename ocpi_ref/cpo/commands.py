@@ -41,6 +41,7 @@ from ..v2_2_1.models import CommandResponse, StartSession, StopSession
 from ..versions import DEFAULT_VERSION, VERSIONS
 from .chargepoint import SimulatedChargePoint
 from .config import CpoConfig, Partner
+from .declared import declared_only
 from .delivery import Deliverer
 from .replies import (
     BACKLOG_FULL,
@@ -83,27 +84,6 @@ def travels(header_value: str) -> bool:
     a request header arrives decoded as Latin-1, and a client would send any byte over 0x7E
     re-encoded, a control character not at all (``commands.correlation-id-travels``)."""
     return header_value.isascii() and header_value.isprintable()
-
-
-def _declared_only(model: BaseModel) -> dict[str, Any]:
-    """*model* as JSON without the fields its version does not define, at every level.
-
-    A conversion carries unknown fields along; a 2.1.1 Token's unknown ``country_code`` would
-    then become the 2.2.1 owner, and a 2.2 ``connector_id`` a real one. Only declared fields
-    go into the Session, so neither can.
-    """
-    doc = model.model_dump(mode="json")
-    _strip_extras(model, doc)
-    return doc
-
-
-def _strip_extras(model: BaseModel, doc: dict[str, Any]) -> None:
-    for name in model.__pydantic_extra__ or ():
-        doc.pop(name, None)
-    for name in type(model).model_fields:
-        value = getattr(model, name, None)
-        if isinstance(value, BaseModel) and isinstance(doc.get(name), dict):
-            _strip_extras(value, doc[name])
 
 
 class Commands:
@@ -265,7 +245,7 @@ class Commands:
         """
         version = decision.version
         owner = caller.roles[0] if version == "2.1.1" else None
-        done = convert_document(_declared_only(decision.start_session), version, DEFAULT_VERSION, owner=owner)
+        done = convert_document(declared_only(decision.start_session), version, DEFAULT_VERSION, owner=owner)
         start = None
         if done.document is not None:
             try:
@@ -311,11 +291,14 @@ class Commands:
         sim = self.charge_points[CiString(cp.id)]
         # The Charge Point gets the Token the eMSP gave (the OCPP idTag) and starts with it.
         id_tag = str(start.token.uid)
-        row = await self._ask(sim.remote_start(id_tag))
-        result = row.result
         evse = sim.pick_evse(decision.evse)
+        busy = sim.occupied(evse.uid)  # one car per EVSE: the Charge Point answers occupied
+        row = await self._ask(sim.remote_start(id_tag, evse.uid))
+        result = row.result
         car = sim.car_plugs_in()
         text = row.text.format(cp=cp.id, evse=evse.uid)
+        if busy and result is CommandResultType.EVSE_OCCUPIED:
+            text += f": a Session is ACTIVE there [{row.rule}]"
         to = caller.from_party or PartyId(start.token.country_code, start.token.party_id)
         await self.deliverer.post_result(
             "START_SESSION", start.response_url, result, text, caller.partner, to, correlation_id, version, deadline
@@ -383,7 +366,7 @@ class Commands:
             for sim in self.charge_points.values()
             if any(CiString(e.uid) == session.evse_uid for e in sim.charge_point.evses)
         )
-        result = (await self._ask(cp.remote_stop())).result
+        result = (await self._ask(cp.remote_stop(session.evse_uid))).result
         text = (
             f"session {session_id} stopped"
             if result is CommandResultType.ACCEPTED
