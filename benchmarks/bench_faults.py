@@ -18,8 +18,9 @@ own). The commands target an EVSE whose car never plugs in, so no Session is mad
 Sessions and CDRs are the data the Sessions and CDRs modules serve, kept on purpose; pass
 ``--sessions`` to see their cost as well.
 
-Phase 3 is sustained overload: one partner sends ``--overload`` commands on 8 connections as
-fast as the CPO answers. The CPO admits only what that partner's lane can deliver before the
+Phase 3 is sustained overload: one partner whose callback takes 0.2 s per CommandResult (its
+lane delivers at most 40 a second) sends ``--overload`` commands on 8 connections as fast as
+the CPO answers. The CPO admits only what that partner's lane can deliver before the
 deadline (``commands.backlog-limit``) and refuses the rest at once; the figures are the
 commands admitted (ACCEPTED), refused, delivered (a CommandResult arrived in time) and dropped
 (ACCEPTED, nothing arrived). ``--judge`` serves the CPO in judging mode, so the RSS figures are
@@ -52,7 +53,9 @@ PARTNERS = {  # name: (role, callback behaviour)
     "AAA": ("DE-AAA", "ok"),
     "BBB": ("DE-BBB", "ok"),
     "HANG": ("DE-HNG", "hang"),
+    "SLOW": ("DE-SLW", "slow"),  # phase 3 only: answers each CommandResult after SLOW_ANSWER seconds
 }
+SLOW_ANSWER = 0.2  # 8 POSTs at a time: the lane delivers at most 40 results a second
 
 
 def config(cb_ports: dict[str, int]) -> dict[str, Any]:
@@ -124,6 +127,8 @@ class Receiver:
                 if self.behaviour == "hang":
                     self._held.append(writer)
                     await asyncio.sleep(3600)
+                if self.behaviour == "slow":
+                    await asyncio.sleep(SLOW_ANSWER)
                 writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
         except (asyncio.IncompleteReadError, ConnectionError, asyncio.CancelledError):
             writer.close()
@@ -232,7 +237,7 @@ async def run(args: argparse.Namespace) -> int:
             except OSError:
                 await asyncio.sleep(0.05)
         evse = "EVSE-ACC-1" if args.sessions else "EVSE-NOCAR-1"
-        partners = {name: Partner(name, cpo_port, cb_ports[name], evse) for name in PARTNERS}
+        partners = {name: Partner(name, cpo_port, cb_ports[name], evse) for name, (_, b) in PARTNERS.items() if b != "slow"}
         rss0 = rss_mb(proc.pid)
 
         # Phase 1: all four partners at once, one callback hanging.
@@ -264,7 +269,7 @@ async def run(args: argparse.Namespace) -> int:
 
         # Phase 2: memory, one healthy partner.
         tnm = Partner("TNM", cpo_port, cb_ports["TNM"], evse)
-        marks = [int(m) for m in args.memory.split(",")]
+        marks = [int(m) for m in args.memory.split(",") if m]
         rss_start = rss_mb(proc.pid)
         done = 0
         print(f"phase 2: RSS of the CPO process, {'with' if args.sessions else 'no'} Sessions made; "
@@ -280,7 +285,7 @@ async def run(args: argparse.Namespace) -> int:
         print(f"  phase 2 results: once {r['once']}, late {r['late']}, lost {r['lost']}, "
               f"p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms")
         if args.overload:
-            await overload(Partner("AAA", cpo_port, cb_ports["AAA"], evse), receivers["AAA"], args.overload)
+            await overload(Partner("SLOW", cpo_port, cb_ports["SLOW"], evse), receivers["SLOW"], args.overload)
     finally:
         proc.terminate()
         try:
@@ -294,14 +299,15 @@ async def run(args: argparse.Namespace) -> int:
 
 
 async def overload(partner: Partner, receiver: Receiver, commands: int) -> None:
-    """Phase 3: one partner, 8 connections, as fast as the CPO answers."""
+    """Phase 3: one partner whose callback takes SLOW_ANSWER s, 8 connections, as fast as the CPO answers."""
     began = time.monotonic()
     await partner.send([f"O-{i}" for i in range(commands)], 8)
     sending = time.monotonic() - began
     await asyncio.sleep(TIMEOUT + 1)
     r = report(partner, receiver)
     print(f"phase 3: overload, {commands} StartSessions from one partner on 8 connections in {sending:.1f} s "
-          f"({commands / sending:.0f}/s), advertised timeout {TIMEOUT} s")
+          f"({commands / sending:.0f}/s), advertised timeout {TIMEOUT} s; its callback answers after "
+          f"{SLOW_ANSWER} s (the lane delivers at most {8 / SLOW_ANSWER:.0f}/s)")
     print(f"  admitted {r['accepted']}, refused at once {r['refused_429']}, other {r['other']}; "
           f"delivered {r['once'] + r['duplicated']} (late {r['late']}), dropped {r['lost']} "
           f"({100 * r['lost'] / max(1, r['accepted']):.1f} % of admitted); p99 {r['p99_ms']:.1f} ms")
