@@ -1,6 +1,7 @@
 """Faults and load against the reference CPO: one partner's callback hangs, do the others suffer?
 
-Run: ``.venv/bin/python benchmarks/bench_faults.py [--commands N] [--memory 10000,50000]``.
+Run: ``.venv/bin/python benchmarks/bench_faults.py [--commands N] [--memory 10000,50000]
+[--overload N] [--judge]`` (``--commands 0 --memory ""`` runs phase 3 alone).
 Not a test: it takes a few minutes and reports figures. Everything runs on 127.0.0.1: the
 reference CPO in a child process (one uvicorn worker, short deadlines: ``command_timeout`` 2 s),
 and in this process the load generator and one callback receiver per partner.
