@@ -1,6 +1,7 @@
 """Faults and load against the reference CPO: one partner's callback hangs, do the others suffer?
 
-Run: ``.venv/bin/python benchmarks/bench_faults.py [--commands N] [--memory 10000,50000]``.
+Run: ``.venv/bin/python benchmarks/bench_faults.py [--commands N] [--memory 10000,50000]
+[--overload N] [--judge]`` (``--commands 0 --memory ""`` runs phase 3 alone).
 Not a test: it takes a few minutes and reports figures. Everything runs on 127.0.0.1: the
 reference CPO in a child process (one uvicorn worker, short deadlines: ``command_timeout`` 2 s),
 and in this process the load generator and one callback receiver per partner.
@@ -18,7 +19,16 @@ own). The commands target an EVSE whose car never plugs in, so no Session is mad
 Sessions and CDRs are the data the Sessions and CDRs modules serve, kept on purpose; pass
 ``--sessions`` to see their cost as well.
 
-Target: 0 lost and 0 late for the healthy partners, RSS growth under 50 MB for 50k commands.
+Phase 3 is sustained overload: one partner whose callback takes 0.2 s per CommandResult (its
+lane delivers at most 40 a second) sends ``--overload`` commands on 8 connections as fast as
+the CPO answers. The CPO admits only what that partner's lane can deliver before the
+deadline (``commands.backlog-limit``) and refuses the rest at once; the figures are the
+commands admitted (ACCEPTED), refused, delivered (a CommandResult arrived in time) and dropped
+(ACCEPTED, nothing arrived). ``--judge`` serves the CPO in judging mode, so the RSS figures are
+those of the judge.
+
+Target: 0 lost and 0 late for the healthy partners, RSS growth under 50 MB for 50k commands;
+under overload, dropped a small share of admitted.
 """
 
 from __future__ import annotations
@@ -44,7 +54,9 @@ PARTNERS = {  # name: (role, callback behaviour)
     "AAA": ("DE-AAA", "ok"),
     "BBB": ("DE-BBB", "ok"),
     "HANG": ("DE-HNG", "hang"),
+    "SLOW": ("DE-SLW", "slow"),  # phase 3 only: answers each CommandResult after SLOW_ANSWER seconds
 }
+SLOW_ANSWER = 0.2  # 8 POSTs at a time: the lane delivers at most 40 results a second
 
 
 def config(cb_ports: dict[str, int]) -> dict[str, Any]:
@@ -62,14 +74,21 @@ def config(cb_ports: dict[str, int]) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- the CPO (child process)
 
-def serve_cpo(port: int, raw: str) -> None:
+def serve_cpo(port: int, raw: str, judge: bool = False) -> None:
     import uvicorn
 
-    from ocpi_ref.cpo.app import create_cpo_app
+    from ocpi_ref.cpo.app import create_cpo_app, server_limits
     from ocpi_ref.cpo.config import parse_config
+    from ocpi_ref.transport.servers import bind, server_config
 
-    app = create_cpo_app(parse_config(json.loads(raw)))
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="error", access_log=False)
+    config = parse_config(json.loads(raw))
+    if judge:
+        from ocpi_ref.cpo.judge import Judge
+
+        app = Judge(config)
+    else:
+        app = create_cpo_app(config)
+    uvicorn.Server(server_config(app, "error", server_limits(config))).run(sockets=[bind("127.0.0.1", port)])
 
 
 def _free_port() -> int:
@@ -109,6 +128,8 @@ class Receiver:
                 if self.behaviour == "hang":
                     self._held.append(writer)
                     await asyncio.sleep(3600)
+                if self.behaviour == "slow":
+                    await asyncio.sleep(SLOW_ANSWER)
                 writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
         except (asyncio.IncompleteReadError, ConnectionError, asyncio.CancelledError):
             writer.close()
@@ -160,7 +181,9 @@ class Partner:
                 length = next(int(h.split(b":", 1)[1]) for h in head.split(b"\r\n")
                               if h.lower().startswith(b"content-length:"))
                 data = await reader.readexactly(length)
-                if status == 200 and b'"ACCEPTED"' not in data:
+                if b"commands.backlog-limit" in data:
+                    status = 429  # refused at once: the lane cannot answer it in time (HTTP 429 or 200)
+                elif status == 200 and b'"ACCEPTED"' not in data:
                     status = -1  # answered, but not ACCEPTED
                 self.status[status] += 1
                 if status != 200:
@@ -205,8 +228,8 @@ async def run(args: argparse.Namespace) -> int:
         cb_ports[name] = server.sockets[0].getsockname()[1]
     cpo_port = _free_port()
     log = tempfile.TemporaryFile(mode="w+")  # the CPO's log: every result not delivered is a line
-    proc = subprocess.Popen([sys.executable, str(HERE), "--serve-cpo", str(cpo_port),
-                             json.dumps(config(cb_ports))], stderr=log)
+    serve = [sys.executable, str(HERE), "--serve-cpo", str(cpo_port), json.dumps(config(cb_ports))]
+    proc = subprocess.Popen(serve + (["--judge"] if args.judge else []), stderr=log)
     try:
         for _ in range(200):
             try:
@@ -215,7 +238,7 @@ async def run(args: argparse.Namespace) -> int:
             except OSError:
                 await asyncio.sleep(0.05)
         evse = "EVSE-ACC-1" if args.sessions else "EVSE-NOCAR-1"
-        partners = {name: Partner(name, cpo_port, cb_ports[name], evse) for name in PARTNERS}
+        partners = {name: Partner(name, cpo_port, cb_ports[name], evse) for name, (_, b) in PARTNERS.items() if b != "slow"}
         rss0 = rss_mb(proc.pid)
 
         # Phase 1: all four partners at once, one callback hanging.
@@ -247,7 +270,7 @@ async def run(args: argparse.Namespace) -> int:
 
         # Phase 2: memory, one healthy partner.
         tnm = Partner("TNM", cpo_port, cb_ports["TNM"], evse)
-        marks = [int(m) for m in args.memory.split(",")]
+        marks = [int(m) for m in args.memory.split(",") if m]
         rss_start = rss_mb(proc.pid)
         done = 0
         print(f"phase 2: RSS of the CPO process, {'with' if args.sessions else 'no'} Sessions made; "
@@ -262,6 +285,8 @@ async def run(args: argparse.Namespace) -> int:
         r = report(tnm, receivers["TNM"])
         print(f"  phase 2 results: once {r['once']}, late {r['late']}, lost {r['lost']}, "
               f"p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms")
+        if args.overload:
+            await overload(Partner("SLOW", cpo_port, cb_ports["SLOW"], evse), receivers["SLOW"], args.overload)
     finally:
         proc.terminate()
         try:
@@ -274,15 +299,32 @@ async def run(args: argparse.Namespace) -> int:
     return 0
 
 
+async def overload(partner: Partner, receiver: Receiver, commands: int) -> None:
+    """Phase 3: one partner whose callback takes SLOW_ANSWER s, 8 connections, as fast as the CPO answers."""
+    began = time.monotonic()
+    await partner.send([f"O-{i}" for i in range(commands)], 8)
+    sending = time.monotonic() - began
+    await asyncio.sleep(TIMEOUT + 1)
+    r = report(partner, receiver)
+    print(f"phase 3: overload, {commands} StartSessions from one partner on 8 connections in {sending:.1f} s "
+          f"({commands / sending:.0f}/s), advertised timeout {TIMEOUT} s; its callback answers after "
+          f"{SLOW_ANSWER} s (the lane delivers at most {8 / SLOW_ANSWER:.0f}/s)")
+    print(f"  admitted {r['accepted']}, refused at once {r['refused_429']}, other {r['other']}; "
+          f"delivered {r['once'] + r['duplicated']} (late {r['late']}), dropped {r['lost']} "
+          f"({100 * r['lost'] / max(1, r['accepted']):.1f} % of admitted); p99 {r['p99_ms']:.1f} ms")
+
+
 def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1] == "--serve-cpo":
-        serve_cpo(int(sys.argv[2]), sys.argv[3])
+        serve_cpo(int(sys.argv[2]), sys.argv[3], "--judge" in sys.argv[4:])
         return 0
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--commands", type=int, default=8000, help="phase 1, all partners together")
     ap.add_argument("--concurrency", type=int, default=4, help="connections per partner")
     ap.add_argument("--memory", default="10000,50000", help="phase 2 marks")
     ap.add_argument("--sessions", action="store_true", help="use an EVSE where the car plugs in")
+    ap.add_argument("--overload", type=int, default=30000, help="phase 3 commands (0: skip it)")
+    ap.add_argument("--judge", action="store_true", help="serve the CPO in judging mode (RSS of the judge)")
     return asyncio.run(run(ap.parse_args()))
 
 

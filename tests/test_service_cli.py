@@ -137,3 +137,70 @@ def test_emsp_cli_words_a_token_file_as_check_does(tmp_path, capsys, content, wo
     assert words.format(path=path) in err and "\n" == err[-1] and err.count("\n") == 1
     assert main(["check", str(path), "--object", "token"]) in (1, 2)
     assert words.format(path=path) in "".join(capsys.readouterr())
+
+
+def test_convert_escapes_a_lone_surrogate_on_stderr_like_the_checker(tmp_path, monkeypatch) -> None:
+    import argparse
+    import io
+
+    from ocpi_ref.cli import convert
+
+    doc = tmp_path / "s.json"
+    doc.write_text('{"response_url": "http://x/y", "token": {"\\ud800x": "\\ud800"}, "location_id": "L"}')
+    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")  # strict: a raw surrogate cannot be written
+    monkeypatch.setattr("sys.stderr", err)
+    code = convert.run(argparse.Namespace(file=str(doc), source="2.2.1", target="2.1.1", owner=None))
+    err.flush()
+    text = err.buffer.getvalue().decode("utf-8")
+    assert code == 1 and "/token/\\ud800x: error:" in text
+
+
+def _forwarder(to_port: int) -> tuple[int, list[bytes]]:
+    """A TCP forwarder on a free port to 127.0.0.1:*to_port* (a proxy in front of the callback),
+    in a daemon thread; the list collects the first bytes of each connection it carried."""
+    import socket
+    import threading
+
+    seen: list[bytes] = []
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def pipe(src: socket.socket, dst: socket.socket, first: bool) -> None:
+        with src, dst:
+            while data := src.recv(65536):
+                if first:
+                    seen.append(data)
+                    first = False
+                dst.sendall(data)
+
+    def serve() -> None:
+        while True:
+            conn, _ = listener.accept()
+            upstream = socket.create_connection(("127.0.0.1", to_port))
+            threading.Thread(target=pipe, args=(conn, upstream, True), daemon=True).start()
+            threading.Thread(target=pipe, args=(upstream, conn, False), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return listener.getsockname()[1], seen
+
+
+@pytest.mark.rule("commands.result-after-accepted")
+def test_emsp_cli_callback_url_is_where_the_cpo_posts_the_result(cpo_url, capsys) -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proxy, seen = _forwarder(port)
+    reached = f"http://localhost:{proxy}"  # the CPO reaches the callback only through the proxy
+    code = main(_emsp(cpo_url, "--token-uid", "CLI-3", "--location", "LOC-0001", "--evse", "EVSE-NOCAR-1",
+                      "--callback-port", str(port), "--callback-url", reached + "/"))
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert f"reached at {reached}" in out and "CommandResult ACCEPTED" in out
+    assert any(first.startswith(b"POST /ocpi/emsp/2.2.1/commands/START_SESSION/") for first in seen)
+
+
+def test_emsp_cli_refuses_a_callback_url_that_is_no_http_url(cpo_url, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(_emsp(cpo_url, "--token-uid", "CLI-4", "--location", "LOC-0001", "--callback-url", "ftp://x"))
+    assert exit_.value.code == 2 and "--callback-url" in capsys.readouterr().err

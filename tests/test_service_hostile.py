@@ -174,10 +174,10 @@ def test_the_versions_urls_never_echo_the_host_header():
 
 def test_the_pagination_link_never_echoes_the_host_header(rfid_token):
     """Two Sessions, a page of one: the Link to the next page starts at the public root."""
-    body = _start(rfid_token, evse_uid="EVSE-ACC-1")
+    one, two = (_start(rfid_token, evse_uid=evse) for evse in ("EVSE-ACC-1", "EVSE-ACC-2"))  # one car per EVSE
     get = "/ocpi/cpo/2.2.1/sessions?date_from=2000-01-01T00:00:00Z&limit=1"
     config = demo_config(command_timeout=2, charge_point_deadline=0.1, public_url="https://cpo.example.com")
-    *_, page = _exchange([("POST", START, body, TNM), ("POST", START, body, TNM), ("GET", get, None, TNM),
+    *_, page = _exchange([("POST", START, one, TNM), ("POST", START, two, TNM), ("GET", get, None, TNM),
                           ("GET", get, None, {**TNM, "Host": "evil.example"})], config=config)[0]
     assert page.headers["link"].startswith("<https://cpo.example.com/ocpi/cpo/2.2.1/sessions?")
     assert "evil" not in page.headers["link"]

@@ -82,7 +82,8 @@ def test_refused_or_unsupported_commands_get_no_result(rfid_token) -> None:
 
 @pytest.mark.rule("commands.result-bare-body")
 def test_result_is_a_bare_body_with_our_credentials_and_headers(rfid_token) -> None:
-    exs, lb, _ = _run(rfid_token, [{"location_id": "LOC-0001", "evse_uid": "EVSE-ACC-1"}] * 2)
+    exs, lb, _ = _run(rfid_token, [{"location_id": "LOC-0001", "evse_uid": "EVSE-ACC-1"},
+                                   {"location_id": "LOC-0001", "evse_uid": "EVSE-ACC-2"}])  # one car per EVSE
     arrivals = lb.tracker("TNM").arrivals
     assert len(arrivals) == 2
     for arrival in arrivals:

@@ -70,8 +70,9 @@ def test_sessions_get_shows_only_the_callers_sessions_with_pagination(rfid_token
             tnm, hub = lb.emsps["TNM"], lb.emsps["HUB"]
             mine = Token.model_validate(rfid_token)
             theirs = Token.model_validate({**rfid_token, "country_code": "NL", "party_id": "XYZ"})
-            for _ in range(3):
-                await tnm.start_session(mine, "LOC-0001", evse_uid="EVSE-ACC-1")
+            for location, evse in (("LOC-0001", "EVSE-ACC-1"), ("LOC-0003", "EVSE-FIX-1"),
+                                   ("LOC-0002", "EVSE-PICK-1")):  # one car per EVSE
+                await tnm.start_session(mine, location, evse_uid=evse)
             await hub.start_session(theirs, "LOC-0001", evse_uid="EVSE-ACC-2")
             await lb.cpo.drain()
             page1 = await tnm.get("sessions", {**FROM, "limit": "2"})
@@ -185,3 +186,45 @@ def test_the_charge_point_starts_with_the_token_the_emsp_gave(rfid_token) -> Non
     assert session.id_tag == "Tag-0042"
     assert session.to_json()["cdr_token"]["uid"] == session.id_tag
     assert "id_tag" not in session.to_json()  # not an OCPI field
+
+
+@pytest.mark.rule("commands.result-from-charge-point")
+@pytest.mark.parametrize(("version", "occupied"), [("2.2.1", "EVSE_OCCUPIED"), ("2.1.1", "REJECTED")])
+def test_a_second_start_on_an_evse_with_an_active_session_is_answered_occupied(rfid_token, version, occupied):
+    from ocpi_ref.cpo.app import create_cpo_app
+    from ocpi_ref.v2_1_1.examples import spec_example as spec_example_211
+
+    posted: list[httpx.Request] = []
+    auth = {"Authorization": f"Token {TNM_TOKEN}" if version == "2.1.1" else token_header(TNM_TOKEN)}
+    token = spec_example_211("token_object_example") if version == "2.1.1" else rfid_token
+
+    def start(i: int) -> bytes:
+        return json.dumps({"response_url": f"http://127.0.0.1/cb/{i}", "token": {**token, "uid": f"U{i}"},
+                           "location_id": "LOC-0001", "evse_uid": "EVSE-ACC-1"}).encode()
+
+    async def main():
+        http = httpx.AsyncClient(transport=httpx.MockTransport(lambda r: posted.append(r) or httpx.Response(200)))
+        app = create_cpo_app(CFG, http=http)
+        path = f"/ocpi/cpo/{version}/commands/START_SESSION"
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://cpo.test") as c:
+            answers = []
+            for i in (1, 2):
+                answers.append((await c.post(path, content=start(i), headers=auth)).json()["data"]["result"])
+                await app.state.cpo.drain()
+            [active] = app.state.cpo.sessions.sessions
+            stop = json.dumps({"response_url": "http://127.0.0.1/cb/stop", "session_id": active.id})
+            await c.post("/ocpi/cpo/2.2.1/commands/STOP_SESSION", content=stop, headers={"Authorization": token_header(TNM_TOKEN)})
+            await app.state.cpo.drain()
+            answers.append((await c.post(path, content=start(3), headers=auth)).json()["data"]["result"])
+            await app.state.cpo.drain()
+        await http.aclose()
+        return answers, app.state.cpo.sessions.sessions
+
+    answers, sessions = asyncio.run(main())
+    assert answers == ["ACCEPTED"] * 3  # the command was valid each time; the Charge Point answers after
+    results = {r.url.path.rsplit("/", 1)[-1]: json.loads(r.content) for r in posted}
+    assert results["1"]["result"] == "ACCEPTED" and results["3"]["result"] == "ACCEPTED"
+    assert results["2"]["result"] == occupied
+    if version != "2.1.1":
+        assert "commands.result-from-charge-point" in results["2"]["message"][0]["text"]
+    assert [s.status for s in sessions] == ["COMPLETED", "ACTIVE"]  # never two ACTIVE on one EVSE

@@ -103,7 +103,7 @@ def test_hub_from_headers_pick_the_role_and_spoofing_is_refused(rfid_token) -> N
 def test_invalid_or_never_whitelisted_token_is_forwarded_like_any_other(rfid_token) -> None:
     bodies = [
         (TNM, _ss({**rfid_token, "valid": False})),
-        (TNM, _ss({**rfid_token, "whitelist": "NEVER", "uid": "never-pushed-1"})),
+        (TNM, _ss({**rfid_token, "whitelist": "NEVER", "uid": "never-pushed-1"}, evse_uid="EVSE-ACC-2")),
     ]
     envs, lb = _post(bodies)
     assert [e["data"]["result"] for e in envs] == ["ACCEPTED", "ACCEPTED"]

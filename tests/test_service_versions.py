@@ -125,7 +125,7 @@ def test_emsp_discovers_the_commands_endpoint_through_the_versions_module(rfid_t
     async def run():
         async with loopback(CFG, partners=["TNM"]) as lb:
             exchanges = {v: await lb.client("TNM", v).start_session(_token(v, rfid_token), "LOC-0001",
-                                                                  evse_uid="EVSE-ACC-1") for v in VERSIONS}
+                                                                  evse_uid="EVSE-NOCAR-1") for v in VERSIONS}
             seen = {c.version: c.endpoints for c in lb._extra}
             lost = EmspClient("https://cpo.example.com/ocpi/versions", TNM_TOKEN, "DE-TNM",
                               "https://emsp.example.com", CommandTracker(), version="2.1.1",
@@ -191,8 +191,8 @@ def test_start_session_is_accepted_in_every_version_with_that_versions_answers(r
         async with loopback(CFG, partners=["TNM"]) as lb:
             exchanges = {}
             for v in VERSIONS:
-                exchanges[v] = await lb.client("TNM", v).start_session(
-                    _token(v, rfid_token), "LOC-0001", evse_uid="EVSE-ACC-1")
+                exchanges[v] = await lb.client("TNM", v).start_session(  # no car: the EVSE stays free
+                    _token(v, rfid_token), "LOC-0001", evse_uid="EVSE-NOCAR-1")
             await lb.cpo.drain()
             return exchanges, {a.version: a for a in lb.tracker("TNM").arrivals}
 

@@ -293,7 +293,7 @@ def test_a_full_backlog_is_answered_at_ocpi_level_naming_the_limit(rfid_token, v
     assert first.status_code == 200 and first.json()["data"]["result"] == "ACCEPTED", first.text
     env = full.json()
     assert full.status_code == 200 and env["status_code"] == 2000 and env["data"]["result"] == "REJECTED"
-    assert "at most 1 commands under way" in env["status_message"] and "max_backlog" in env["status_message"]
+    assert "at most 1 commands under way per partner" in env["status_message"] and "max_backlog" in env["status_message"]
     if version != "2.1.1":
         assert "max_backlog" in env["data"]["message"][0]["text"]
     row = next(c for c in CHOICES if c.rule == "commands.backlog-limit")

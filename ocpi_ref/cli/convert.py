@@ -13,6 +13,7 @@ from typing import Any
 
 from ..convert import convert_start_session
 from ..report import Report
+from ..report import _printable as printable  # the checker's report escapes the same way
 from ..versions import VERSIONS
 from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, party, read_input
 
@@ -46,7 +47,9 @@ def run(args: argparse.Namespace) -> int:
     if done.document is not None:
         print(json.dumps(done.document, indent=2, ensure_ascii=False))
     if done.findings or not done.ok:
-        print(_text(done), file=sys.stderr)
+        # A pointer can hold a lone surrogate (a member name "\ud800"), which no encoding can
+        # write: escaped as \uXXXX, as in `ocpi-ref check`, whatever stderr's error handler.
+        print(printable(_text(done)), file=sys.stderr)
     return EXIT_OK if done.lossless else EXIT_FAILED
 
 

@@ -44,8 +44,8 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     import uvicorn
 
-    from ..cpo.app import BASE, VERSIONS_PATH, create_cpo_app
-    from ..transport.servers import bind
+    from ..cpo.app import BASE, VERSIONS_PATH, create_cpo_app, server_limits
+    from ..transport.servers import bind, server_config
 
     try:
         sock = bind(args.host, args.port)
@@ -66,14 +66,11 @@ def run(args: argparse.Namespace) -> int:
 
         judge = Judge(config)
         print(f"judging mode: the report is at {root}{REPORT_PATH}", flush=True)
-    # The app times out slow bodies itself (body_read_timeout, commands.body-read-timeout);
-    # uvicorn closes idle keep-alive connections after as long.
+    # The app times out slow bodies itself (body_read_timeout, commands.body-read-timeout); the
+    # server closes idle keep-alive connections after as long, slow request heads after
+    # head_read_timeout, and connections past max_connections at once.
     server = uvicorn.Server(
-        uvicorn.Config(
-            judge or create_cpo_app(config),
-            log_level=args.log_level,
-            timeout_keep_alive=max(1, round(config.body_read_timeout)),
-        )
+        server_config(judge or create_cpo_app(config), args.log_level, server_limits(config), access_log=True)
     )
     if judge is not None:  # uvicorn re-raises the signal that stopped it: let it return, to print the report
         import signal

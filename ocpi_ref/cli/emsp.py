@@ -62,6 +62,8 @@ def add(sub: Any) -> None:
     start.add_argument("--callback-host", default="127.0.0.1", help="where our callback listens (default 127.0.0.1)")
     start.add_argument("--callback-port", type=port, default=0, help="callback port (default: a free one)")
     start.add_argument("--callback-token", metavar="TOKEN", help="the token the CPO must call us with")
+    start.add_argument("--callback-url", metavar="URL", type=_http_url,
+                       help="our callback's base URL as the CPO reaches it, behind a proxy or NAT (default: where it listens)")
     start.add_argument("--stop", action="store_true", help="after ACCEPTED: show the Session, stop it, show the CDR")
     start.set_defaults(handler=_emsp_start)
 
@@ -167,6 +169,13 @@ def _why(exc: Exception, what: str, model: Any) -> str:
     return str(exc)
 
 
+def _http_url(text: str) -> str:
+    """An http(s) URL without query or fragment, as ``--callback-url`` needs (trailing / dropped)."""
+    if not text.startswith(("http://", "https://")) or "?" in text or "#" in text:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an http:// or https:// URL without query or fragment")
+    return text.rstrip("/")
+
+
 async def _exchange(args: argparse.Namespace, token: Any, roles: list[Any], from_party: Any) -> int:
     from ..emsp import CommandTracker, DiscoveryError, EmspClient, create_callback_app
     from ..transport.servers import serve_in_task
@@ -174,12 +183,12 @@ async def _exchange(args: argparse.Namespace, token: Any, roles: list[Any], from
     tracker = CommandTracker()
     app = create_callback_app(tracker, callback_token=args.callback_token)
     async with serve_in_task(app, args.callback_host, args.callback_port) as cb:
-        print(f"callback listening on {cb.url}")
+        print(f"callback listening on {cb.url}" + (f", reached at {args.callback_url}" if args.callback_url else ""))
         client = EmspClient(
             args.cpo,
             args.credentials,
             roles,
-            cb.url,
+            args.callback_url or cb.url,
             tracker,
             from_party=from_party,
             version=args.version,

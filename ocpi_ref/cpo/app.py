@@ -19,7 +19,11 @@ costs nothing per request. 2.1.1 answers carry no OCPI-from/to headers (2.1.1 ha
 
 And one outside OCPI, for the simulation: ``POST /simulator/charge-points/{id}/authorize``
 with a Token body, as if a driver presented it at that Charge Point; it answers whether the
-CPO may ask the eMSP for a real-time authorization (the 15-minute window).
+CPO may ask the eMSP for a real-time authorization (the 15-minute window). Its answer tells
+whether, and how long ago, a StartSession with that Token reached that Charge Point, so it
+needs a partner's credentials and then answers only about that partner's own Tokens; with
+``open_simulator`` (the demo's setting, off by default) a loopback client without an
+``Authorization`` header may ask too.
 
 This module decides nothing: every answer, status code and rule comes from the service. It
 only reads headers and the body (with the size limit), and writes the OCPI envelope, the
@@ -29,6 +33,7 @@ echoed ``X-Request-ID`` / ``X-Correlation-ID`` and the routing headers of the re
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
 import re
 import uuid
@@ -45,6 +50,7 @@ from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
+from ..transport.servers import Limits
 from ..types import DateTime
 from ..versions import DEFAULT_VERSION, VERSIONS
 from .config import CpoConfig
@@ -52,7 +58,7 @@ from .replies import BODY_TIMEOUT, Caller, Refusal, Reply
 from .service import CpoService
 from .versions import VERSIONS_PATH, module_base
 
-__all__ = ["BASE", "VERSIONS_PATH", "create_cpo_app", "envelope"]
+__all__ = ["BASE", "VERSIONS_PATH", "create_cpo_app", "envelope", "server_limits"]
 
 #: The 2.2.1 modules' base path (commands, tokens, sessions, cdrs).
 BASE = module_base(DEFAULT_VERSION)
@@ -76,6 +82,16 @@ def envelope(reply: Reply, now: datetime) -> dict[str, Any]:
         out["status_message"] = reply.message
     out["timestamp"] = DateTime.from_datetime(now)
     return out
+
+
+def server_limits(config: CpoConfig) -> Limits:
+    """What one connection to this CPO may hold: ``head_read_timeout`` for a request head,
+    ``max_connections`` open at once, and as long idle between requests as a body may take."""
+    return Limits(
+        head_timeout=config.head_read_timeout,
+        keep_alive=max(1.0, config.body_read_timeout),
+        max_connections=config.max_connections,
+    )
 
 
 def _json_bytes(out: dict[str, Any]) -> bytes:
@@ -126,6 +142,17 @@ def _root(request: Request, public_url: str | None) -> str:
     scheme = request.url.scheme
     default = {"http": 80, "https": 443}.get(scheme)
     return f"{scheme}://{host}" if port in (None, default) else f"{scheme}://{host}:{port}"
+
+
+def _loopback(request: Request) -> bool:
+    """Does *request* come from this machine (127.0.0.0/8, ::1)? No client address: no."""
+    client = request.scope.get("client")
+    if not client:
+        return False
+    try:
+        return ipaddress.ip_address(client[0]).is_loopback
+    except ValueError:
+        return False
 
 
 def _ids(request: Request) -> tuple[str, str]:
@@ -343,10 +370,20 @@ def create_cpo_app(
 
     @app.post("/simulator/charge-points/{charge_point_id}/authorize")
     async def authorize(charge_point_id: str, request: Request) -> Response:
-        body = await read(request)
+        """Credentials needed (then only the caller's own Tokens), unless ``open_simulator``
+        is on and the request comes from loopback without an Authorization header."""
+        known = _ids(request)
+        caller = None
+        anonymous = config.open_simulator and _loopback(request) and "authorization" not in request.headers
+        if not anonymous:
+            try:
+                caller = caller_of(request, routing=False)
+            except Refusal as refusal:
+                return respond(request, refusal.reply, known=known, routing=False)
+        body = await read(request, caller, known, routing=False)
         if isinstance(body, Response):
             return body
-        return respond(request, service.local_authorize(charge_point_id, body))
+        return respond(request, service.local_authorize(charge_point_id, body, caller), caller, known, routing=False)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

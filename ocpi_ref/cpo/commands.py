@@ -41,10 +41,12 @@ from ..v2_2_1.models import CommandResponse, StartSession, StopSession
 from ..versions import DEFAULT_VERSION, VERSIONS
 from .chargepoint import SimulatedChargePoint
 from .config import CpoConfig, Partner
+from .declared import declared_only
 from .delivery import Deliverer
 from .replies import (
     BACKLOG_FULL,
     backlog_message,
+    IDS_CANNOT_TRAVEL,
     NO_SUCH_COMMAND,
     OPEN_COMMAND,
     OTHER_COMMAND,
@@ -63,7 +65,7 @@ from .replies import (
     not_json,
 )
 
-__all__ = ["COMMANDS", "Commands"]
+__all__ = ["COMMANDS", "Commands", "travels"]
 
 log = logging.getLogger("ocpi_ref.cpo")
 
@@ -78,25 +80,11 @@ _STOP_SESSION: dict[str, type[BaseModel]] = {v: StopSession for v in VERSIONS} |
 After = Callable[[], Awaitable[None]]
 
 
-def _declared_only(model: BaseModel) -> dict[str, Any]:
-    """*model* as JSON without the fields its version does not define, at every level.
-
-    A conversion carries unknown fields along; a 2.1.1 Token's unknown ``country_code`` would
-    then become the 2.2.1 owner, and a 2.2 ``connector_id`` a real one. Only declared fields
-    go into the Session, so neither can.
-    """
-    doc = model.model_dump(mode="json")
-    _strip_extras(model, doc)
-    return doc
-
-
-def _strip_extras(model: BaseModel, doc: dict[str, Any]) -> None:
-    for name in model.__pydantic_extra__ or ():
-        doc.pop(name, None)
-    for name in type(model).model_fields:
-        value = getattr(model, name, None)
-        if isinstance(value, BaseModel) and isinstance(doc.get(name), dict):
-            _strip_extras(value, doc[name])
+def travels(header_value: str) -> bool:
+    """Can *header_value* be sent back in a header exactly as it came? Printable ASCII only:
+    a request header arrives decoded as Latin-1, and a client would send any byte over 0x7E
+    re-encoded, a control character not at all (``commands.correlation-id-travels``)."""
+    return header_value.isascii() and header_value.isprintable()
 
 
 class Commands:
@@ -125,19 +113,33 @@ class Commands:
         """Answer ``POST commands/{command}`` of OCPI *version*."""
         if command not in COMMANDS[version]:
             return self._unknown_command(command, body, version)
-        if command in ("START_SESSION", "STOP_SESSION") and not self.deliverer.admits(caller.partner):
-            return self._backlog_full(caller, version)
+        if command in ("START_SESSION", "STOP_SESSION"):
+            if not travels(correlation_id):
+                return self._ids_cannot_travel(correlation_id, version)
+            if not self.deliverer.admits(caller.partner):
+                return self._backlog_full(caller, version)
         if command == "START_SESSION":
             return self.start_session(body, caller, correlation_id, version)
         if command == "STOP_SESSION":
             return self.stop_session(body, caller, correlation_id, version)
         return self._not_supported(body, OTHER_COMMAND, f"{command} is not implemented by this reference CPO", version)
 
+    def _ids_cannot_travel(self, correlation_id: str, version: str) -> Reply:
+        """REJECTED at once: the result could not carry this X-Correlation-ID back unchanged
+        (``commands.correlation-id-travels``)."""
+        message = (
+            f"X-Correlation-ID {correlation_id!r} holds a character outside printable ASCII; the "
+            f"CommandResult could not carry it back unchanged [{IDS_CANNOT_TRAVEL.rule}]"
+        )
+        return self._row(IDS_CANNOT_TRAVEL, message, version)
+
     def _backlog_full(self, caller: Caller, version: str) -> Reply:
-        """HTTP 200, CommandResponse REJECTED naming the limit: the partner's lane is full
+        """HTTP 200, CommandResponse REJECTED at once, naming the limit: the partner's lane cannot
+        deliver one more result before its deadline, or has ``max_backlog`` under way
         (commands.backlog-limit; valid JSON to an existing resource gets no HTTP error)."""
         log.warning("partner %s: delivery backlog full, command refused [%s]", caller.partner.name, BACKLOG_FULL.rule)
-        return self._row(BACKLOG_FULL, backlog_message(self.config.max_backlog), version)
+        pending = self.deliverer.lanes[caller.partner.token].pending
+        return self._row(BACKLOG_FULL, backlog_message(self.config.max_backlog, pending, self.config.command_timeout), version)
 
     def _not_supported(self, body: bytes, row: Choice, message: str, version: str) -> Reply:
         """NOT_SUPPORTED in an envelope for a well-formed body; HTTP 400 when it is not JSON."""
@@ -238,7 +240,7 @@ class Commands:
         """
         version = decision.version
         owner = caller.roles[0] if version == "2.1.1" else None
-        done = convert_document(_declared_only(decision.start_session), version, DEFAULT_VERSION, owner=owner)
+        done = convert_document(declared_only(decision.start_session), version, DEFAULT_VERSION, owner=owner)
         start = None
         if done.document is not None:
             try:
@@ -284,11 +286,14 @@ class Commands:
         sim = self.charge_points[CiString(cp.id)]
         # The Charge Point gets the Token the eMSP gave (the OCPP idTag) and starts with it.
         id_tag = str(start.token.uid)
-        row = await self._ask(sim.remote_start(id_tag))
-        result = row.result
         evse = sim.pick_evse(decision.evse)
+        busy = sim.occupied(evse.uid)  # one car per EVSE: the Charge Point answers occupied
+        row = await self._ask(sim.remote_start(id_tag, evse.uid))
+        result = row.result
         car = sim.car_plugs_in()
         text = row.text.format(cp=cp.id, evse=evse.uid)
+        if busy and result is CommandResultType.EVSE_OCCUPIED:
+            text += f": a Session is ACTIVE there [{row.rule}]"
         to = caller.from_party or PartyId(start.token.country_code, start.token.party_id)
         await self.deliverer.post_result(
             "START_SESSION", start.response_url, result, text, caller.partner, to, correlation_id, version, deadline
@@ -356,7 +361,7 @@ class Commands:
             for sim in self.charge_points.values()
             if any(CiString(e.uid) == session.evse_uid for e in sim.charge_point.evses)
         )
-        result = (await self._ask(cp.remote_stop())).result
+        result = (await self._ask(cp.remote_stop(session.evse_uid))).result
         text = (
             f"session {session_id} stopped"
             if result is CommandResultType.ACCEPTED

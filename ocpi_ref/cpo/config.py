@@ -17,6 +17,9 @@ The format::
     callback_timeout = 5           # seconds for the outgoing CommandResult POST
     max_backlog = 1000             # commands under way per partner; more get REJECTED
     body_read_timeout = 10         # seconds to receive a request body; slower gets HTTP 408
+    head_read_timeout = 10         # seconds to receive a request head; slower: connection closed
+    max_connections = 512          # open connections at once; more are closed at once
+    open_simulator = false         # may loopback clients use the simulator without credentials?
     public_url = "https://cpo.example.com"   # optional: the root written into the Versions URLs
 
     [[partners]]                   # one per eMSP (or hub) that may call us
@@ -29,6 +32,12 @@ The format::
 
     [[locations]]
     id = "LOC-0001"
+    name = "Ref Plaza"             # optional; this and the next keys fill each CDR's cdr_location
+    address = "Rue de la Loi 16"
+    city = "Brussel"
+    postal_code = "1000"           # optional
+    country = "BEL"                # ISO 3166-1 alpha-3
+    coordinates = { latitude = "50.84656", longitude = "4.36616" }
     [[locations.charge_points]]
     id = "CP-1"
     behaviour = "accepts"          # accepts | rejects | silent | occupied | inoperative
@@ -39,25 +48,29 @@ The format::
     uid = "EVSE-1"
     connectors = ["1"]
     capabilities = ["START_SESSION_CONNECTOR_REQUIRED"]
+    evse_id = "BE*REF*E0001"       # optional: default CC*PID*E + the uid's letters and digits
+    connector_standard = "IEC_62196_T2"    # optional, default IEC_62196_T2 (ConnectorType)
+    connector_format = "SOCKET"            # optional, default SOCKET (SOCKET | CABLE)
+    connector_power_type = "AC_3_PHASE"    # optional, default AC_3_PHASE (PowerType)
 """
 
 from __future__ import annotations
 
-import functools
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from ..flow.capabilities import capability_problem
+from ..flow.sessions import Outlet, Place
 from ..flow.topology import ChargePoint, Evse, Location
 from ..party import PartyId
 from ..transport.authorization import ENCODINGS
 from ..types import CiString
 from ..versions import VERSIONS
-from .config_keys import track, typos, unknown_keys
+from .config_keys import known_keys_only
 
 __all__ = [
     "Behaviour",
@@ -73,6 +86,8 @@ __all__ = [
 DEFAULT_MAX_BODY_BYTES = 16 * 1024
 DEFAULT_MAX_BACKLOG = 1000
 DEFAULT_BODY_READ_TIMEOUT = 10.0
+DEFAULT_HEAD_READ_TIMEOUT = 10.0
+DEFAULT_MAX_CONNECTIONS = 512
 
 
 def margin(timeout: float) -> float:
@@ -142,6 +157,16 @@ class CpoConfig:
     """Seconds a request body may take to arrive (``commands.body-read-timeout``)."""
     public_url: str | None = None
     """The root of the Versions module's URLs; None: the address the server listens on."""
+    head_read_timeout: float = DEFAULT_HEAD_READ_TIMEOUT
+    """Seconds a request head may take to arrive; a slower connection is closed."""
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
+    """Connections open at once; one more is closed at once."""
+    open_simulator: bool = False
+    """May a loopback client without credentials use the simulator endpoint? (the demo's: yes)"""
+    places: Mapping[CiString, Place] = field(default_factory=dict)
+    """Each Location's address and coordinates, for the CDRs (by Location id)."""
+    outlets: Mapping[CiString, Outlet] = field(default_factory=dict)
+    """Each EVSE's evse_id and connector kind, for the CDRs (by EVSE uid)."""
 
     def behaviour(self, charge_point_id: str) -> Behaviour:
         return self.behaviours.get(CiString(charge_point_id), Behaviour.ACCEPTS)
@@ -162,30 +187,10 @@ def load_config(path: str | Path) -> CpoConfig:
     return parse_config(raw)
 
 
-def _known_keys_only(parse: Callable[[Mapping[str, Any]], CpoConfig]) -> Callable[[Mapping[str, Any]], CpoConfig]:
-    """*parse*, refusing every key it did not read; a typo of a key it missed is said first."""
-
-    @functools.wraps(parse)
-    def checked(raw: Mapping[str, Any]) -> CpoConfig:
-        tracked = track(dict(raw) if isinstance(raw, Mapping) else raw)
-        try:
-            config = parse(tracked)
-        except ConfigError as exc:
-            likely = typos(tracked)
-            if likely:
-                raise ConfigError(f"{'; '.join(likely)} (and so: {exc})") from None
-            raise
-        unknown = unknown_keys(tracked)
-        if unknown:
-            raise ConfigError("; ".join(unknown))
-        return config
-
-    return checked
-
-
-@_known_keys_only
+@known_keys_only(ConfigError)
 def parse_config(raw: Mapping[str, Any]) -> CpoConfig:
     """Check a parsed configuration (the TOML as a dict) and build a :class:`CpoConfig`."""
+    from .places import outlet_of, place_of  # they use this module's checks
     cpo = _table(raw, "cpo", "")
     party = _party(f"{_str(cpo, 'country_code', '/cpo')}-{_str(cpo, 'party_id', '/cpo')}", "/cpo")
     timeout = _number(cpo, "command_timeout", "/cpo", default=30, integer=True)
@@ -200,6 +205,11 @@ def parse_config(raw: Mapping[str, Any]) -> CpoConfig:
     max_backlog = _number(cpo, "max_backlog", "/cpo", default=DEFAULT_MAX_BACKLOG, integer=True)
     body_read_timeout = _number(cpo, "body_read_timeout", "/cpo", default=DEFAULT_BODY_READ_TIMEOUT)
     public_url = _public_url(cpo.get("public_url"), "/cpo/public_url")
+    head_read_timeout = _number(cpo, "head_read_timeout", "/cpo", default=DEFAULT_HEAD_READ_TIMEOUT)
+    max_connections = _number(cpo, "max_connections", "/cpo", default=DEFAULT_MAX_CONNECTIONS, integer=True)
+    open_simulator = cpo.get("open_simulator", False)
+    if not isinstance(open_simulator, bool):
+        raise ConfigError("/cpo/open_simulator: must be true or false")
 
     partners = []
     seen_tokens: set[str] = set()
@@ -230,7 +240,7 @@ def parse_config(raw: Mapping[str, Any]) -> CpoConfig:
     if not partners:
         raise ConfigError("/partners: at least one partner is needed")
 
-    locations, behaviours, cars = [], {}, {}
+    locations, behaviours, cars, places, outlets = [], {}, {}, {}, {}
     for i, loc in enumerate(_list(raw, "locations", "")):
         where = f"/locations/{i}"
         if not isinstance(loc, Mapping):
@@ -252,6 +262,7 @@ def parse_config(raw: Mapping[str, Any]) -> CpoConfig:
                     raise ConfigError(f"{evw}: must be a table")
                 connectors = _list(ev, "connectors", evw, required=False) or ["1"]
                 caps = _list(ev, "capabilities", evw, required=False)
+                outlets[CiString(_str(ev, "uid", evw))] = outlet_of(ev, evw, party)
                 evses.append(
                     Evse(
                         uid=_str(ev, "uid", evw),
@@ -273,6 +284,7 @@ def parse_config(raw: Mapping[str, Any]) -> CpoConfig:
                 )
             )
         locations.append(Location(id=_str(loc, "id", where), charge_points=tuple(cps)))
+        places[CiString(_str(loc, "id", where))] = place_of(loc, where)
 
     return CpoConfig(
         party=party,
@@ -287,6 +299,11 @@ def parse_config(raw: Mapping[str, Any]) -> CpoConfig:
         max_backlog=int(max_backlog),
         body_read_timeout=float(body_read_timeout),
         public_url=public_url,
+        head_read_timeout=float(head_read_timeout),
+        max_connections=int(max_connections),
+        open_simulator=open_simulator,
+        places=places,
+        outlets=outlets,
     )
 
 

@@ -10,12 +10,13 @@ without a second list to keep in step.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from ..findings import pointer
 
-__all__ = ["Tracked", "track", "typos", "unknown_keys"]
+__all__ = ["Tracked", "known_keys_only", "track", "typos", "unknown_keys"]
 
 
 class Tracked(dict):  # type: ignore[type-arg]
@@ -110,3 +111,28 @@ def _near(key: str, meant: str) -> bool:
     """Close enough to be a slip of the keyboard, not another key the parser had yet to read
     (``callback_timeout`` is not a typo of ``command_timeout``; ``cop`` is one of ``cpo``)."""
     return sorted(key) == sorted(meant) or difflib.SequenceMatcher(None, key, meant).ratio() >= 0.8
+
+
+def known_keys_only(error: type[Exception]) -> Callable[[Callable[[Mapping[str, Any]], Any]], Callable[[Mapping[str, Any]], Any]]:
+    """A parser of a TOML mapping, refusing every key it did not read (``error(message)``);
+    when the parser fails, a typo of a key it missed is said first, since it is the likely cause."""
+
+    def decorate(parse: Callable[[Mapping[str, Any]], Any]) -> Callable[[Mapping[str, Any]], Any]:
+        @functools.wraps(parse)
+        def checked(raw: Mapping[str, Any]) -> Any:
+            tracked = track(dict(raw) if isinstance(raw, Mapping) else raw)
+            try:
+                config = parse(tracked)
+            except error as exc:  # type: ignore[misc]
+                likely = typos(tracked)
+                if likely:
+                    raise error(f"{'; '.join(likely)} (and so: {exc})") from None
+                raise
+            unknown = unknown_keys(tracked)
+            if unknown:
+                raise error("; ".join(unknown))
+            return config
+
+        return checked
+
+    return decorate

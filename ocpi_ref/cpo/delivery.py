@@ -13,10 +13,20 @@ keep-alive connections, so a partner whose callback hangs slows only its own res
 result has a deadline, the advertised CommandResponse ``timeout`` counted from the receipt of
 the command (less a small ``margin``): a result whose POST cannot start before it is
 dropped and logged, and a POST is given only the time left, so nothing reaches an eMSP that has stopped waiting
-(``commands.result-before-deadline``). A lane holds at most ``max_backlog`` commands under way;
-``Deliverer.admits`` tells the commands endpoint when to refuse new ones
-(``commands.backlog-limit``). Only the most recent ``RECENT`` deliveries are kept as
-records, with counters of all of them, so memory does not grow with the number of commands.
+(``commands.result-before-deadline``). A lane admits only what it can deliver in time:
+``Deliverer.admits`` refuses a new command when the lane's commands under way, at the lane's
+measured pace (a moving average of its recent POSTs, ``LANE_SLOTS`` at a time), would not all
+be POSTed before a new command's deadline, and in any case past ``max_backlog``
+(``commands.backlog-limit``): ACCEPTED keeps meaning "you will hear back". Until a lane's
+first POST has ended it has no pace yet, and only ``max_backlog`` bounds it. Only the most
+recent ``RECENT`` deliveries are kept as records, with counters of all of them, so memory
+does not grow with the number of commands.
+
+The POST goes to exactly the ``response_url`` given: its path is not normalised (an HTTP
+client would remove ``%2e%2e`` segments and POST elsewhere); only characters that cannot be
+on the wire at all (space, controls, non-ASCII) are percent-encoded. The answer to the POST
+is read up to ``ANSWER_LIMIT`` bytes only (its status decides delivery); a longer one closes
+that connection instead of being held in memory.
 
 The POSTs run in the same event loop as the answers, so their CPU cost counts against the
 CPO's throughput: the own client is aiohttp, several times cheaper per request than httpx. An
@@ -28,14 +38,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import string
 import time
 import uuid
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 import aiohttp
 import httpx
+import yarl
 
 from ..flow.results import v211_result
 from ..party import PartyId
@@ -48,7 +61,7 @@ from ..versions import DEFAULT_VERSION, VERSIONS
 from .config import CpoConfig, Partner, margin
 from .replies import display
 
-__all__ = ["LANE_SLOTS", "RECENT", "Deliverer", "Delivery", "Lane", "margin", "result_body"]
+__all__ = ["ANSWER_LIMIT", "LANE_SLOTS", "RECENT", "Deliverer", "Delivery", "Lane", "margin", "result_body", "wire_url"]
 
 log = logging.getLogger("ocpi_ref.cpo")
 
@@ -59,6 +72,17 @@ LANE_SLOTS = 8
 
 #: How many :class:`Delivery` records are kept (the most recent); counters keep the totals.
 RECENT = 1000
+
+#: Bytes of the answer to a CommandResult POST that are read (the rest is not: the connection
+#: is closed). An eMSP answers with a small envelope; only the HTTP status counts.
+ANSWER_LIMIT = 64 * 1024
+
+#: Weight of the latest POST in a lane's moving average of POST durations (its pace).
+PACE_WEIGHT = 0.2
+
+#: Characters sent as they are in a response_url: every visible ASCII character, ``%`` included
+#: (so existing escapes stay as given); space, controls and non-ASCII are percent-encoded.
+_WIRE_SAFE = string.punctuation
 
 
 @dataclass(frozen=True)
@@ -107,18 +131,35 @@ def _own_session(timeout: float) -> aiohttp.ClientSession:
     )
 
 
+def wire_url(url: str) -> yarl.URL:
+    """*url* as it goes on the wire: as given, no dot segment removed, no escape decoded.
+
+    aiohttp (through yarl) would decode ``%2e%2e`` and remove the dot segments, POSTing a
+    ``…/r1/%2e%2e/%2e%2e/other`` response_url to ``/other``. Only what cannot be sent at all
+    (space, controls, non-ASCII) is percent-encoded, as any URI must be.
+    """
+    return yarl.URL(quote(url, safe=_WIRE_SAFE), encoded=True)
+
+
 async def _post_aiohttp(
     session: aiohttp.ClientSession, url: str, body: bytes, headers: dict[str, str], timeout: float | None
 ) -> int:
-    """POST with aiohttp; the answer is read in full so the connection is kept for the next.
+    """POST with aiohttp to exactly *url*; up to :data:`ANSWER_LIMIT` bytes of the answer are read.
 
-    Any exception but cancellation is a POST not sent: aiohttp raises ``ValueError`` and
-    others besides its ``ClientError`` for URLs it will not use.
+    A short answer is read in full so the connection is kept for the next POST; a longer one
+    closes the connection (what a callback sends is never held beyond the limit). Any
+    exception but cancellation is a POST not sent: aiohttp raises ``ValueError`` and others
+    besides its ``ClientError`` for URLs it will not use.
     """
     extra = {} if timeout is None else {"timeout": aiohttp.ClientTimeout(total=timeout)}
     try:
-        async with session.post(url, data=body, headers=headers, allow_redirects=False, **extra) as resp:
-            await resp.read()
+        async with session.post(wire_url(url), data=body, headers=headers, allow_redirects=False, **extra) as resp:
+            size = 0
+            while chunk := await resp.content.readany():
+                size += len(chunk)
+                if size > ANSWER_LIMIT:
+                    resp.close()  # the rest is never read: this connection is not reused
+                    break
             return resp.status
     except Exception as exc:  # noqa: BLE001 (every failure is logged as not delivered)
         raise _NotSent(exc) from None
@@ -127,12 +168,20 @@ async def _post_aiohttp(
 async def _post_httpx(
     client: httpx.AsyncClient, url: str, body: bytes, headers: dict[str, str], timeout: float
 ) -> int:
-    """POST with an injected httpx client (whatever its transport), never following redirects."""
+    """POST with an injected httpx client (whatever its transport), never following redirects;
+    up to :data:`ANSWER_LIMIT` bytes of the answer are read."""
     try:
         async with asyncio.timeout(timeout):  # whatever the transport does with its timeout
-            resp = await client.post(
-                url, content=body, headers=headers, timeout=timeout, follow_redirects=False
-            )
+            request = client.build_request("POST", url, content=body, headers=headers, timeout=timeout)
+            resp = await client.send(request, stream=True, follow_redirects=False)
+            try:
+                size = 0
+                async for chunk in resp.aiter_bytes():
+                    size += len(chunk)
+                    if size > ANSWER_LIMIT:
+                        break
+            finally:
+                await resp.aclose()
     except Exception as exc:  # noqa: BLE001 (every failure is logged as not delivered)
         raise _NotSent(exc) from None
     return resp.status_code
@@ -145,6 +194,17 @@ class Lane:
         self.slots: asyncio.Semaphore | None = None  # made in the running loop, when first needed
         self.pending = 0
         self.session: aiohttp.ClientSession | None = None
+        self.pace: float | None = None
+        """Moving average of this lane's POST durations, seconds; None before the first ends."""
+
+    def timed(self, seconds: float) -> None:
+        """One POST of this lane took *seconds*: move the pace towards it."""
+        self.pace = seconds if self.pace is None else self.pace + PACE_WEIGHT * (seconds - self.pace)
+
+    def can_deliver(self, budget: float) -> bool:
+        """Would one more command's result be POSTed within *budget* seconds, all those under
+        way going first, :data:`LANE_SLOTS` at a time at the lane's pace?"""
+        return self.pace is None or -(-(self.pending + 1) // LANE_SLOTS) * self.pace <= budget
 
 
 def result_body(result: CommandResultType, text: str, version: str) -> bytes:
@@ -185,8 +245,11 @@ class Deliverer:
         return self.monotonic() + self.config.command_timeout - margin(self.config.command_timeout)
 
     def admits(self, partner: Partner) -> bool:
-        """Has *partner*'s lane room for one more command? (``commands.backlog-limit``)"""
-        return self.lanes[partner.token].pending < self.config.max_backlog
+        """Can *partner*'s lane deliver one more command's result before its deadline, and has
+        it fewer than ``max_backlog`` under way? (``commands.backlog-limit``)"""
+        lane = self.lanes[partner.token]
+        budget = self.config.command_timeout - margin(self.config.command_timeout)
+        return lane.pending < self.config.max_backlog and lane.can_deliver(budget)
 
     def spawn(self, coro: Awaitable[None], partner: Partner | None = None) -> None:
         """Run *coro* in the background, kept until it ends (so :meth:`drain` can wait for it),
@@ -272,7 +335,11 @@ class Deliverer:
                 if left is not None and left <= 0:
                     dropped = True
                 else:
-                    status = await self._post(lane, url, body, headers, left)
+                    began = self.monotonic()
+                    try:
+                        status = await self._post(lane, url, body, headers, left)
+                    finally:
+                        lane.timed(self.monotonic() - began)
             except _NotSent as exc:
                 error = str(exc)
             finally:

@@ -45,6 +45,7 @@ def demo_config_dict(
             "charge_point_deadline": charge_point_deadline,
             "max_body_bytes": max_body_bytes,
             "callback_timeout": callback_timeout,
+            "open_simulator": True,  # the demo's simulator answers loopback without credentials
             **cpo,
         },
         "partners": [
@@ -54,7 +55,8 @@ def demo_config_dict(
              "roles": ["NL-ABC", "NL-XYZ"], "response_url_hosts": hosts, "authorization": "either"},
         ],
         "locations": [
-            {"id": "LOC-0001", "charge_points": [
+            {"id": "LOC-0001", "name": "Ref Plaza", "address": "Rue de la Loi 16", "city": "Brussel", "postal_code": "1000", "country": "BEL",
+             "coordinates": {"latitude": "50.84656", "longitude": "4.36616"}, "charge_points": [
                 _cp("CP-ACCEPTS", [{"uid": "EVSE-ACC-1"}, {"uid": "EVSE-ACC-2"}]),
                 _cp("CP-REJECTS", [{"uid": "EVSE-REJ-1"}], "rejects"),
                 _cp("CP-SILENT", [{"uid": "EVSE-SIL-1"}], "silent"),
@@ -64,10 +66,12 @@ def demo_config_dict(
                 _cp("CP-CONNECTOR", [{"uid": "EVSE-CR-1", "connectors": ["1", "2"],
                                       "capabilities": ["START_SESSION_CONNECTOR_REQUIRED"]}]),
             ]},
-            {"id": "LOC-0002", "charge_points": [
+            {"id": "LOC-0002", "address": "Meir 1", "city": "Antwerpen", "postal_code": "2000", "country": "BEL",
+             "coordinates": {"latitude": "51.21790", "longitude": "4.40570"}, "charge_points": [
                 _cp("CP-PICKER", [{"uid": "EVSE-PICK-1"}], can_choose_evse=True),
             ]},
-            {"id": "LOC-0003", "charge_points": [
+            {"id": "LOC-0003", "address": "Grote Markt 1", "city": "Gent", "postal_code": "9000", "country": "BEL",
+             "coordinates": {"latitude": "51.05470", "longitude": "3.72170"}, "charge_points": [
                 _cp("CP-FIXED", [{"uid": "EVSE-FIX-1"}]),
             ]},
         ],

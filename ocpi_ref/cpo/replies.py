@@ -30,6 +30,7 @@ from ..rules.commands import (
     BACKLOG_LIMIT,
     BODY_READ_TIMEOUT,
     BODY_SIZE_LIMIT,
+    CORRELATION_ID_TRAVELS,
     CREDENTIALS_REQUIRED,
     FROM_HEADERS_MATCH_CREDENTIALS,
     OTHER_COMMANDS_NOT_SUPPORTED,
@@ -137,6 +138,8 @@ OTHER_COMMAND = _row("RESERVE_NOW, CANCEL_RESERVATION, UNLOCK_CONNECTOR", 200, O
                      OTHER_COMMANDS_NOT_SUPPORTED.id)
 BACKLOG_FULL = _row("StartSession or StopSession while the partner has ``max_backlog`` commands under way",
                     200, CLIENT_ERROR, "REJECTED", BACKLOG_LIMIT.id)
+IDS_CANNOT_TRAVEL = _row("StartSession or StopSession whose X-Correlation-ID (or X-Request-ID in its place) is not "
+                         "printable ASCII", 200, CLIENT_ERROR, "REJECTED", CORRELATION_ID_TRAVELS.id)
 STOP_INVALID = _row("StopSession breaks the field table or a type", 200, INVALID, "REJECTED", by_finding=True)
 STOP_USERINFO = _row("StopSession response_url carries user information", 200, INVALID, "REJECTED",
                      RESPONSE_URL_NO_USERINFO.id)
@@ -152,7 +155,7 @@ VERSION_UNKNOWN = _row("a version this CPO does not serve (Versions module or an
 #: The rows before the StartSession decision's, in the order a request meets them.
 BEFORE_DECISION = (
     NO_CREDENTIALS, FROM_NOT_A_ROLE, TOO_LARGE, BODY_TIMEOUT, NOT_JSON, NO_SUCH_COMMAND, OPEN_COMMAND, OTHER_COMMAND,
-    BACKLOG_FULL,
+    BACKLOG_FULL, IDS_CANNOT_TRAVEL,
 )
 #: The rows after it.
 AFTER_DECISION = (STOP_INVALID, STOP_USERINFO, STOP_URL, STOP_UNKNOWN, STOP_FOREIGN, STOP_DONE, STOP_OK, TOKEN_UNKNOWN, VERSION_UNKNOWN)
@@ -170,12 +173,17 @@ def choices() -> tuple[Choice, ...]:
 CHOICES = choices()
 
 
-def backlog_message(limit: int) -> str:
-    """The message of a command refused because the partner has *limit* commands under way
-    (``commands.backlog-limit``): it names the limit, so the partner knows what to wait for."""
+def backlog_message(limit: int, pending: int | None = None, timeout: float | None = None) -> str:
+    """The message of a command refused because the partner's lane is full
+    (``commands.backlog-limit``): at most *limit* (``max_backlog``) under way, or fewer when
+    *pending* is all the lane can answer within the *timeout*; it names both, so the partner
+    knows what to wait for."""
+    pending = limit if pending is None else pending
+    within = f" within the {timeout:g} s timeout" if timeout is not None else ""
     return (
-        f"REJECTED: this CPO takes at most {limit} commands under way per partner (max_backlog), "
-        f"and {limit} of yours are; try again once their results have come [{BACKLOG_LIMIT.id}]"
+        f"REJECTED: {pending} commands of yours are under way, as many as this CPO can answer{within} "
+        f"(it takes at most {limit} commands under way per partner, max_backlog); try again once "
+        f"their results have come [{BACKLOG_LIMIT.id}]"
     )
 
 

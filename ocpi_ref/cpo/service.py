@@ -21,6 +21,7 @@ import httpx
 from ..flow.sessions import SessionStore
 from ..flow.tokens import TokenStore
 from ..flow.window import AuthorizationWindow
+from ..party import PartyId
 from ..types import CiString
 from . import sessions as _sessions
 from . import versions as _versions
@@ -51,7 +52,7 @@ class CpoService:
 
     def __post_init__(self) -> None:
         self.window = AuthorizationWindow(clock=self.clock)
-        self.sessions = SessionStore(self.config.party)
+        self.sessions = SessionStore(self.config.party, self.config.places, self.config.outlets)
         self.charge_points: dict[CiString, SimulatedChargePoint] = {
             CiString(cp.id): SimulatedChargePoint(cp, self.config.behaviour(cp.id), self.config.car(cp.id))
             for loc in self.config.locations
@@ -121,16 +122,24 @@ class CpoService:
 
     # ------------------------------------------------------------------ simulator
 
-    def local_authorize(self, charge_point_id: str, body: bytes) -> Reply:
+    def local_authorize(self, charge_point_id: str, body: bytes, caller: Caller | None = None) -> Reply:
         """A driver presents *body* (a Token) at a Charge Point: may the CPO ask the eMSP?
 
         Outside OCPI: the simulation's way to try the 15-minute window
-        (``start-session.ocpp-rfid-15-minutes``) over HTTP.
+        (``start-session.ocpp-rfid-15-minutes``) over HTTP. The answer tells of that Token's
+        StartSessions, so a *caller* (a partner) is answered only about a Token of one of its
+        roles; None is the operator on loopback (``open_simulator``).
         """
         if CiString(charge_point_id) not in self.charge_points:
             return Reply(404, CLIENT_ERROR, message=f"no Charge Point {charge_point_id}")
         token = read_token(body)
         if isinstance(token, Reply):
             return token
+        if caller is not None and PartyId(token.country_code, token.party_id) not in caller.roles:
+            roles = ", ".join(map(str, caller.roles))
+            return Reply(403, CLIENT_ERROR, message=(
+                f"the simulator answers about your own Tokens only (roles {roles}); this Token is "
+                f"owned by {token.country_code}-{token.party_id}"
+            ))
         decision = self.window.decide(token, charge_point_id)
         return Reply(data={"realtime": decision.realtime.value, "reason": decision.reason, "rule": decision.rule})

@@ -1,16 +1,18 @@
-"""Minimal Session and CDR objects: just what the StartSession clause decides, and their store.
+"""Session and CDR objects as the reference CPO serves them (OCPI 2.2.1 §9.3.1, §10.3.1), and their store.
 
-The full OCPI Session (§9.3.1) and CDR (§10.3.1) models, with charging periods, tariffs and
-costs, are out of scope for this reference. These objects carry the identity, place and time
-fields a caller needs to find them, and the fields the StartSession rules govern:
-``cdr_token`` built from the Token (``start-session.token-in-session-and-cdr``),
-``auth_method`` COMMAND, and the ``authorization_reference`` echoed unchanged
-(``start-session.authorization-reference-echo``).
+Tariffs and costs are out of scope for this reference: no energy flows in the simulation,
+every session is free of charge (``total_cost`` 0) and its one charging period is parking
+time. Every field the two tables require is there, so each object passes
+:func:`ocpi_ref.objects.sessions.check_session` / ``check_cdr``: the CDR's ``cdr_location``
+comes from the configuration (:class:`Place` per Location, :class:`Outlet` per EVSE). The
+fields the StartSession rules govern: ``cdr_token`` built from the Token
+(``start-session.token-in-session-and-cdr``), ``auth_method`` COMMAND, and the
+``authorization_reference`` echoed unchanged (``start-session.authorization-reference-echo``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -20,7 +22,39 @@ from ..types import CiString, DateTime
 from ..v2_2_1.models import StartSession
 from .session_token import session_token_fields
 
-__all__ = ["Cdr", "Page", "Session", "SessionStore", "sessions_of_start"]
+__all__ = ["Cdr", "Outlet", "Page", "Place", "Session", "SessionStore", "sessions_of_start"]
+
+
+@dataclass(frozen=True)
+class Place:
+    """What a CDR says of a Location (its ``cdr_location`` fields), from the configuration."""
+
+    address: str
+    city: str
+    country: str
+    """ISO 3166-1 alpha-3."""
+    latitude: str
+    longitude: str
+    name: str | None = None
+    postal_code: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {} if self.name is None else {"name": self.name}
+        out.update(address=self.address, city=self.city)
+        if self.postal_code is not None:
+            out["postal_code"] = self.postal_code
+        out.update(country=self.country, coordinates={"latitude": self.latitude, "longitude": self.longitude})
+        return out
+
+
+@dataclass(frozen=True)
+class Outlet:
+    """What a CDR says of an EVSE and its connectors, from the configuration."""
+
+    evse_id: str
+    connector_standard: str = "IEC_62196_T2"
+    connector_format: str = "SOCKET"
+    connector_power_type: str = "AC_3_PHASE"
 
 
 @dataclass(frozen=True)
@@ -87,6 +121,8 @@ class Cdr:
     evse_uid: str
     connector_id: str
     token_fields: dict[str, Any]
+    place: Place | None = None
+    outlet: Outlet | None = None
 
     @property
     def owner(self) -> PartyId:
@@ -94,6 +130,7 @@ class Cdr:
         return _owner(self.token_fields)
 
     def to_json(self) -> dict[str, Any]:
+        hours = round((self.end_date_time - self.start_date_time).total_seconds() / 3600, 6)
         out: dict[str, Any] = {
             "country_code": self.country_code,
             "party_id": self.party_id,
@@ -103,14 +140,28 @@ class Cdr:
             "session_id": self.session_id,
         }
         out.update(self.token_fields)
+        location: dict[str, Any] = {"id": self.location_id, **(self.place.to_json() if self.place else {})}
+        location.update(evse_uid=self.evse_uid)
+        if self.outlet is not None:
+            location["evse_id"] = self.outlet.evse_id
+        location["connector_id"] = self.connector_id
+        if self.outlet is not None:
+            location.update(
+                connector_standard=self.outlet.connector_standard,
+                connector_format=self.outlet.connector_format,
+                connector_power_type=self.outlet.connector_power_type,
+            )
         out.update(
-            cdr_location={
-                "id": self.location_id,
-                "evse_uid": self.evse_uid,
-                "connector_id": self.connector_id,
-            },
+            cdr_location=location,
             currency="EUR",
+            charging_periods=[{
+                "start_date_time": DateTime.from_datetime(self.start_date_time),
+                "dimensions": [{"type": "ENERGY", "volume": 0}, {"type": "PARKING_TIME", "volume": hours}],
+            }],
+            total_cost={"excl_vat": 0},
             total_energy=0,
+            total_time=hours,
+            total_parking_time=hours,
             last_updated=DateTime.from_datetime(self.end_date_time),
         )
         return out
@@ -136,6 +187,10 @@ class SessionStore:
     """Sessions and CDRs of this CPO, in creation order; ids are CiStrings."""
 
     party: PartyId
+    places: Mapping[CiString, Place] = field(default_factory=dict)
+    """Each Location's CDR fields, by Location id."""
+    outlets: Mapping[CiString, Outlet] = field(default_factory=dict)
+    """Each EVSE's CDR fields, by EVSE uid."""
     _sessions: dict[CiString, Session] = field(default_factory=dict)
     _cdrs: list[Cdr] = field(default_factory=list)
     _count: int = 0
@@ -185,6 +240,8 @@ class SessionStore:
             evse_uid=done.evse_uid,
             connector_id=done.connector_id,
             token_fields=dict(done.token_fields),
+            place=self.places.get(CiString(done.location_id)),
+            outlet=self.outlets.get(CiString(done.evse_uid)),
         )
         self._cdrs.append(cdr)
         return cdr

@@ -347,3 +347,5 @@ UNKNOWN_EVSE_REJECTED = define(
     binds=(Party.CPO,),
     kind=Kind.BEHAVIOUR,
 )
+
+from .command_ids import CORRELATION_ID_TRAVELS  # noqa: E402,F401 - commands.* defined there (size)

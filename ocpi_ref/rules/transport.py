@@ -171,7 +171,10 @@ BACKLOG_LIMIT = define(
     ),
     choice=(
         "Every accepted command holds memory until its result is delivered or dropped, so the "
-        "commands under way per partner are bounded (max_backlog, 1000 by default); past it a "
+        "commands under way per partner are bounded (max_backlog, 1000 by default), and fewer "
+        "when the partner's callback is slow: a command is admitted only while the lane's "
+        "measured pace can still POST every result under way before its deadline, so ACCEPTED "
+        "keeps meaning 'you will hear back'. Past either bound a "
         "new StartSession or StopSession gets HTTP 200, status 2000, CommandResponse REJECTED "
         "with a message naming the limit, and no CommandResult follows. No HTTP 429: the "
         "request is valid JSON to an existing resource."
