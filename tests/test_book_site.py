@@ -349,6 +349,38 @@ def test_phone_buttons_open_their_drawers(site, browser, toggle, drawer, content
     browser.execute_script("arguments[0].close()", dialog)
 
 
+def _search(browser, site, query):
+    import time
+    from urllib.parse import quote
+
+    browser.set_window_size(1280, 900)
+    browser.get((site / "search.html").as_uri() + "?q=" + quote(query))
+    found = []
+    for _ in range(80):
+        time.sleep(0.1)
+        found = browser.execute_script(
+            "return Array.from(document.querySelectorAll('#search-results li a'), a => a.getAttribute('href'));"
+        )
+        if found:
+            break
+    return found
+
+
+def test_search_for_a_rule_id_ranks_its_chapter_first(site, browser):
+    found = _search(browser, site, "start-session.own-tokens-only")
+    assert found and found[0].split("?")[0].endswith("rules/own-tokens-only.html"), found[:5]
+
+
+def test_search_for_a_status_code_finds_where_it_is_used(site, browser):
+    found = [href.split("?")[0] for href in _search(browser, site, "2003")]
+    assert any(href.endswith("rules/location-of-receiver.html") for href in found), found
+
+
+def test_site_title_names_every_version(site):
+    title = re.search(r"<title>(.*?)</title>", (site / "intro.html").read_text(encoding="utf-8"), re.S).group(1)
+    assert "2.1.1" in title and "2.3.0" in title and "2.2.1 StartSession" not in title, title
+
+
 def test_every_local_link_and_anchor_resolves(looked_at):
     broken = looked_at[0]["links"]
     assert not broken, "\n".join(broken[:40])
