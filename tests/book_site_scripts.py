@@ -1,5 +1,5 @@
-"""Scripts the website test runs in the page (tests/test_book_site.py): each returns a list of
-problems a reader would see, as text."""
+"""What the website test (tests/test_book_site.py) runs in the browser: scripts that return the
+problems a reader would see, as text, and the site's search as a reader uses it."""
 
 #: Run in the page: what a reader at this width would find clipped. An element counts as too
 #: wide when it reaches past the main column (or a heading past itself) and no scroll container
@@ -100,3 +100,21 @@ for (const code of document.querySelectorAll("table.ocpi-report code")) {
 }
 return breaks;
 """
+
+
+def search(browser, site, query):
+    """The address of each search result, in order, once results appear (at most 8 s)."""
+    import time
+    from urllib.parse import quote
+
+    browser.set_window_size(1280, 900)
+    browser.get((site / "search.html").as_uri() + "?q=" + quote(query))
+    found = []
+    for _ in range(80):
+        time.sleep(0.1)
+        found = browser.execute_script(
+            "return Array.from(document.querySelectorAll('#search-results li a'), a => a.getAttribute('href'));"
+        )
+        if found:
+            break
+    return found

@@ -183,7 +183,7 @@ CHROMIUM_FLAGS = (
     "--disable-dev-shm-usage",
 )
 
-from book_site_scripts import CUT_OUTPUTS, ID_BREAKS, LAYOUT_PROBLEMS  # noqa: E402
+from book_site_scripts import CUT_OUTPUTS, ID_BREAKS, LAYOUT_PROBLEMS, search  # noqa: E402
 
 LINKS = "return Array.from(document.querySelectorAll('a[href]'), a => a.href);"
 #: URL schemes that do not leave the machine (chrome: is the browser's own start page).
@@ -349,30 +349,13 @@ def test_phone_buttons_open_their_drawers(site, browser, toggle, drawer, content
     browser.execute_script("arguments[0].close()", dialog)
 
 
-def _search(browser, site, query):
-    import time
-    from urllib.parse import quote
-
-    browser.set_window_size(1280, 900)
-    browser.get((site / "search.html").as_uri() + "?q=" + quote(query))
-    found = []
-    for _ in range(80):
-        time.sleep(0.1)
-        found = browser.execute_script(
-            "return Array.from(document.querySelectorAll('#search-results li a'), a => a.getAttribute('href'));"
-        )
-        if found:
-            break
-    return found
-
-
 def test_search_for_a_rule_id_ranks_its_chapter_first(site, browser):
-    found = _search(browser, site, "start-session.own-tokens-only")
+    found = search(browser, site, "start-session.own-tokens-only")
     assert found and found[0].split("?")[0].endswith("rules/own-tokens-only.html"), found[:5]
 
 
 def test_search_for_a_status_code_finds_where_it_is_used(site, browser):
-    found = [href.split("?")[0] for href in _search(browser, site, "2003")]
+    found = [href.split("?")[0] for href in search(browser, site, "2003")]
     assert any(href.endswith("rules/location-of-receiver.html") for href in found), found
 
 
