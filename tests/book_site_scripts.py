@@ -61,10 +61,11 @@ return problems;
 """
 
 #: Run in the page at laptop width: output lines cut off at the right edge of their box (a
-#: ``pre`` that would scroll sideways hides the end of its longest line).
+#: ``pre`` that would scroll sideways hides the end of its longest line), and a diagram that
+#: needs its sideways scroll although the column is wide enough for it.
 CUT_OUTPUTS = r"""
 const cut = [];
-for (const pre of document.querySelectorAll("div.cell_output pre")) {
+for (const pre of document.querySelectorAll("div.cell_output pre, figure.diagram-scroll")) {
   if (pre.getClientRects().length && pre.scrollWidth > pre.clientWidth + 1) {
     const longest = pre.innerText.split("\n").reduce((a, b) => (b.length > a.length ? b : a), "");
     cut.push(`${pre.scrollWidth} px of output in a ${pre.clientWidth} px box: "${longest.trim().slice(0, 80)}"`);
