@@ -9,7 +9,11 @@ reader sees:
   meant for it (a table's or a code block's), and no heading is clipped;
 * the sidebar's labels are not cut off;
 * every local link leads to a page that exists, and to an anchor on it;
-* no request leaves the machine (every URL the page asks for is ``file:``, ``data:`` or alike).
+* no request leaves the machine (every URL the page asks for is ``file:``, ``data:`` or alike);
+* the browser's console shows no error (a script that stops, a resource that does not load);
+* at 1280 px no output line is cut off at the right edge (outputs wrap), and at 390 px the ids
+  in a report table break only after ``.``, ``-`` or ``/`` (or before ``/``), never mid-name;
+* at 390 px the menu and the page-contents buttons, clicked, open their drawers.
 
 Screenshots of every page at both widths go to ``_build/screenshots/`` (not in git): the whole
 page for the home page, a rule chapter, the traceability matrix and the versions chapter, the
@@ -37,9 +41,14 @@ JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
 PAGES = {
     "home": ("intro.html", "OCPI StartSession, rule by rule", "does not conform"),
     "clause": ("rules/own-tokens-only.html", "start-session.own-tokens-only", "does not conform"),
+    "ocpp": ("ocpp-side.html", "The OCPP side", "not allowed"),
+    "cheat sheet": ("cheat-sheet.html", "Cheat sheet", "start-session.own-tokens-only"),
 }
 #: Pages kept whole in the screenshots (the others: their first screen).
-WHOLE = {"intro.html", "rules/ocpp-rfid-15-minutes.html", "traceability.html", "versions.html"}
+WHOLE = {
+    "intro.html", "rules/ocpp-rfid-15-minutes.html", "rules/own-tokens-only.html", "traceability.html",
+    "versions.html", "decisions.html", "ocpp-side.html", "open-questions.html", "cheat-sheet.html",
+}
 WIDTHS = (1280, 390)
 
 
@@ -71,7 +80,10 @@ def _pages(site: Path) -> list[Path]:
 
 
 def test_every_chapter_was_built(site):
-    for name in ("intro", "object", "command-flow", "check-your-payload", "errata", "traceability", "api"):
+    for name in (
+        "intro", "object", "command-flow", "check-your-payload", "errata", "traceability", "api",
+        "ocpp-side", "engineers-ask", "open-questions", "cheat-sheet", "glossary", "rule-card",
+    ):
         assert (site / f"{name}.html").exists(), name
     assert len(list((site / "rules").glob("*.html"))) == 14
 
@@ -103,6 +115,27 @@ def test_traceability_links_every_rule_to_its_chapter(site):
         assert link and link.group(2) == rule.id, f"{rule.id} is not linked to its chapter"
         target = link.group(1).split("#")[0]
         assert (site / target).exists(), f"{rule.id} links to a missing page {target}"
+
+
+def test_every_rule_chapter_links_to_its_traceability_row(site):
+    from ocpi_ref import RULES
+
+    for page in sorted((site / "rules").glob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        rule_id = "start-session." + page.stem
+        assert rule_id in RULES, page.name
+        assert f'href="../traceability.html#trace-{RULES[rule_id].anchor}"' in text, f"{page.name}: no link to its row"
+
+
+def test_rule_ids_in_rendered_reports_link_to_their_chapters(site):
+    """intro's first look reports start-session.connector-requires-evse: the id leads to its chapter."""
+    text = (site / "intro.html").read_text(encoding="utf-8")
+    table = re.search(r'<table class="ocpi-report".*?</table>', text, re.S).group(0)
+    links = dict(re.findall(r'<a class="rule-link" href="([^"]+)"><code>([^<]*(?:<wbr>[^<]*)*)</code>', table))
+    targets = {code.replace("<wbr>", ""): href for href, code in links.items()}
+    assert targets.get("start-session.connector-requires-evse") == (
+        "rules/connector-requires-evse.html#start-session-connector-requires-evse"
+    ), targets
 
 
 def test_api_page_shows_what_a_user_calls(site):
@@ -150,64 +183,7 @@ CHROMIUM_FLAGS = (
     "--disable-dev-shm-usage",
 )
 
-#: Run in the page: what a reader at this width would find clipped. An element counts as too
-#: wide when it reaches past the main column (or a heading past itself) and no scroll container
-#: (overflow-x auto or scroll) between it and the column holds it.
-LAYOUT_PROBLEMS = r"""
-const column = document.querySelector("main#main-content article") || document.querySelector("main");
-const box = column.getBoundingClientRect();
-const problems = [];
-const describe = (el) => {
-  let name = el.tagName.toLowerCase();
-  if (el.id) name += "#" + el.id;
-  if (el.classList.length) name += "." + Array.from(el.classList).slice(0, 3).join(".");
-  const text = (el.innerText || "").trim().replace(/\s+/g, " ").slice(0, 60);
-  return text ? `${name} "${text}"` : name;
-};
-const scrolled = (el, stop) => {
-  for (let p = el.parentElement; p && p !== stop; p = p.parentElement) {
-    const x = getComputedStyle(p).overflowX;
-    if (x === "auto" || x === "scroll") return true;
-  }
-  return false;
-};
-const shown = (el) => {
-  const r = el.getBoundingClientRect();
-  return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== "hidden";
-};
-if (document.documentElement.scrollWidth > window.innerWidth + 1) {
-  problems.push(`the page scrolls sideways: ${document.documentElement.scrollWidth} px wide in a ${window.innerWidth} px window`);
-}
-const wide = new Set();  // the outermost element too wide; what is inside it is not listed again
-for (const el of column.querySelectorAll("*")) {
-  if (!shown(el) || (el.parentElement && wide.has(el.parentElement))) {
-    if (el.parentElement && wide.has(el.parentElement)) wide.add(el);
-    continue;
-  }
-  const r = el.getBoundingClientRect();
-  if ((r.right > box.right + 1 || r.left < box.left - 1) && !scrolled(el, column)) {
-    wide.add(el);
-    problems.push(`${describe(el)} reaches ${Math.round(r.left - box.left)}..${Math.round(r.right - box.left)} px in a ${Math.round(box.width)} px column`);
-  }
-}
-for (const h of column.querySelectorAll("h1, h2, h3, h4, h5, h6")) {
-  if (!shown(h)) continue;
-  const hb = h.getBoundingClientRect();
-  if (h.scrollWidth > h.clientWidth + 1) problems.push(`heading ${describe(h)} is clipped`);
-  for (const part of h.querySelectorAll("*")) {
-    const r = part.getBoundingClientRect();
-    if (shown(part) && !part.classList.contains("headerlink") && r.right > hb.right + 1) {
-      problems.push(`heading ${describe(h)}: ${describe(part)} runs out of it`);
-    }
-  }
-}
-for (const label of document.querySelectorAll(".bd-docs-nav a, .bd-docs-nav code")) {
-  if (shown(label) && label.scrollWidth > label.clientWidth + 1) {
-    problems.push(`sidebar label ${describe(label)} is cut off`);
-  }
-}
-return problems;
-"""
+from book_site_scripts import CUT_OUTPUTS, ID_BREAKS, LAYOUT_PROBLEMS, search  # noqa: E402
 
 LINKS = "return Array.from(document.querySelectorAll('a[href]'), a => a.href);"
 #: URL schemes that do not leave the machine (chrome: is the browser's own start page).
@@ -238,13 +214,14 @@ def browser(site, tmp_path_factory):
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
     chrome = webdriver.Chrome(service=Service(driver), options=options)
     chrome.set_page_load_timeout(60)
     chrome.execute_cdp_cmd("Network.enable", {})
     chrome.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["http://*", "https://*", "ws://*", "wss://*"]})
     chrome.get("about:blank")
     _requests(chrome)  # what the browser's start page asked for is not the site's
+    chrome.get_log("browser")
     yield chrome
     chrome.quit()
 
@@ -287,7 +264,7 @@ def _shoot(chrome, path: str, width: int) -> None:
 @pytest.fixture(scope="module")
 def looked_at(site, browser):
     """Every page at both widths: layout problems, local links, requests; screenshots saved."""
-    found: dict[str, list[str]] = {"layout": [], "links": [], "requests": []}
+    found: dict[str, list[str]] = {"layout": [], "links": [], "requests": [], "console": [], "cut": [], "breaks": []}
     for old in SHOTS.glob("*.png"):  # only this run's pictures
         old.unlink()
     anchors: dict[Path, set[str]] = {}
@@ -298,6 +275,15 @@ def looked_at(site, browser):
             browser.set_window_size(width, 900)
             browser.get(page.as_uri())
             found["layout"] += [f"{path} at {width} px: {p}" for p in browser.execute_script(LAYOUT_PROBLEMS)]
+            found["console"] += [
+                f"{path} at {width} px: {e['level']} {e['message']}"
+                for e in browser.get_log("browser")
+                if e["level"] in ("SEVERE", "ERROR")
+            ]
+            if width == 1280:
+                found["cut"] += [f"{path}: {c}" for c in browser.execute_script(CUT_OUTPUTS)]
+            if width == 390:
+                found["breaks"] += [f"{path}: {b}" for b in browser.execute_script(ID_BREAKS)]
             _shoot(browser, path, width)
             if width == WIDTHS[0]:
                 doms[path] = browser.page_source
@@ -320,6 +306,62 @@ def test_nothing_is_clipped_at_laptop_or_phone_width(looked_at):
     problems = looked_at[0]["layout"]
     (SHOTS / "layout-problems.txt").write_text("".join(f"{p}\n" for p in problems), encoding="utf-8")
     assert not problems, f"{len(problems)} layout problems:\n" + "\n".join(problems[:40])
+
+
+def test_the_console_shows_no_errors(looked_at):
+    errors = looked_at[0]["console"]
+    assert not errors, f"{len(errors)} console errors:\n" + "\n".join(errors[:40])
+
+
+def test_no_output_line_is_cut_off_at_laptop_width(looked_at):
+    cut = looked_at[0]["cut"]
+    assert not cut, f"{len(cut)} outputs cut off at 1280 px:\n" + "\n".join(cut[:40])
+
+
+def test_report_ids_break_only_after_dot_hyphen_or_slash(looked_at):
+    breaks = looked_at[0]["breaks"]
+    assert not breaks, f"{len(breaks)} ids broken mid-name at 390 px:\n" + "\n".join(breaks[:40])
+
+
+@pytest.mark.parametrize(
+    ("toggle", "drawer", "content"),
+    [
+        (".primary-toggle", "#pst-primary-sidebar-modal", ".bd-docs-nav a"),
+        (".secondary-toggle", "#pst-secondary-sidebar-modal", "#pst-page-toc-nav a"),
+    ],
+    ids=["menu", "page-contents"],
+)
+def test_phone_buttons_open_their_drawers(site, browser, toggle, drawer, content):
+    """At 390 px a reader taps the visible button; its drawer opens and shows its links."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.set_window_size(390, 900)
+    browser.get((site / PAGES["clause"][0]).as_uri())
+    buttons = [b for b in browser.find_elements(By.CSS_SELECTOR, toggle) if b.is_displayed()]
+    assert buttons, f"no visible {toggle} button at 390 px"
+    dialog = browser.find_element(By.CSS_SELECTOR, drawer)
+    assert dialog.get_attribute("open") is None, "the drawer is open before the click"
+    buttons[0].click()
+    WebDriverWait(browser, 5).until(lambda _: dialog.get_attribute("open") is not None, f"{drawer} did not open")
+    links = [a for a in dialog.find_elements(By.CSS_SELECTOR, content) if a.is_displayed()]
+    assert links, f"{drawer} opened but shows no {content}"
+    browser.execute_script("arguments[0].close()", dialog)
+
+
+def test_search_for_a_rule_id_ranks_its_chapter_first(site, browser):
+    found = search(browser, site, "start-session.own-tokens-only")
+    assert found and found[0].split("?")[0].endswith("rules/own-tokens-only.html"), found[:5]
+
+
+def test_search_for_a_status_code_finds_where_it_is_used(site, browser):
+    found = [href.split("?")[0] for href in search(browser, site, "2003")]
+    assert any(href.endswith("rules/location-of-receiver.html") for href in found), found
+
+
+def test_site_title_names_every_version(site):
+    title = re.search(r"<title>(.*?)</title>", (site / "intro.html").read_text(encoding="utf-8"), re.S).group(1)
+    assert "2.1.1" in title and "2.3.0" in title and "2.2.1 StartSession" not in title, title
 
 
 def test_every_local_link_and_anchor_resolves(looked_at):

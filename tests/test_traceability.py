@@ -74,21 +74,10 @@ def test_clause_chapters_follow_the_clause(rows):
     assert len(set(positions)) == len(clause), "each clause rule has a chapter of its own"
 
 
-#: Chapters whose hand-written card still shows the level the record had before it kept the
-#: spec's word ('optional', 'don't need to', 'Required' are not RFC 2119 keywords). The chapters'
-#: hand-written cards are to give way to the generated one; until then the stale text is pinned
-#: here, so that this list must shrink when a chapter changes.
-STALE_CARD_LEVELS = {
-    "start-session.evse-optional": "MAY",
-    "start-session.unknown-token-not-stored": "MAY",
-    "start-session.connector-requires-evse": "SHALL",
-    "start-session.connector-required-by-evse": "SHALL",
-}
-
-
 @pytest.mark.parametrize("rule_id", [r for r in RULES if r.startswith("start-session.")])
 def test_clause_chapter_opens_with_its_rule(rows, rule_id):
-    """The page starts with the label, then a heading, and states level, parties and section."""
+    """The page starts with the label, then a heading, and states parties and section; its level
+    is on the rule card generated from the record (one card per chapter, no hand-written one)."""
     rule = RULES[rule_id]
     path = traceability._source(BOOK, rows[rule_id].chapter)
     nb = json.loads(path.read_text(encoding="utf-8"))
@@ -98,7 +87,9 @@ def test_clause_chapter_opens_with_its_rule(rows, rule_id):
     assert rule_id in lines[1]
     text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
     assert rule.cite() in text
-    assert f"| level | {STALE_CARD_LEVELS.get(rule_id, rule.level.value)} |" in text
+    cards = [c for c in nb["cells"] if c["cell_type"] == "code" and f'get_rule("{rule_id}")' in "".join(c["source"])]
+    assert len(cards) == 1, f"{rule_id}: {len(cards)} generated rule cards"
+    assert "| level |" not in text, f"{rule_id}: a hand-written card beside the generated one"
     for party in rule.binds:
         assert party.value in first, f"{rule_id}: the page does not say it binds {party.value}"
 

@@ -25,7 +25,7 @@ MESSAGES: list[tuple[str, str, str, bool, str]] = [
     ("Charge Point", "CPO", "Accepted", True, ""),
     ("CPO", "eMSP", "POST response_url", False, "body: CommandResult ACCEPTED (no envelope)"),
     ("eMSP", "CPO", "HTTP 200, status_code 1000", True, ""),
-    ("CPO", "eMSP", "PUT Session (when charging starts)", False, "cdr_token, auth_method COMMAND, …"),
+    ("CPO", "eMSP", "Session: PUT (spec diagram) or GET", False, "cdr_token, auth_method COMMAND, …"),
 ]
 
 NOTES = [

@@ -12,6 +12,15 @@ entries as a user calls them.
   ``key-value``: it is a list of labelled values, not a grid.
 * autodoc shows an Enum without the signature of ``Enum.__call__`` (``value, names=None, …``),
   which is not how anyone makes a member.
+* A script the page would include twice is included once: sphinx-thebe adds its inline
+  configuration (``const THEBE_JS_URL = …``) every time the environment is read, and a second
+  copy of a ``const`` stops the browser with "Identifier 'THEBE_JS_URL' has already been
+  declared" on every page.
+* A rule id in a rendered report (``Report._repr_html_``, a table of class ``ocpi-report``)
+  links to the page that explains the rule (its label), so a finding leads to its chapter.
+* The colour mode has a value: with none, pydata-sphinx-theme logs "Got invalid theme mode: ."
+  as a console error on every page; ``auto`` (follow the reader's system) is what it falls
+  back to anyway.
 """
 
 from __future__ import annotations
@@ -80,8 +89,63 @@ def enum_signature(app, what, name, obj, options, signature, return_annotation):
     return None
 
 
+def unique_scripts(app, pagename, templatename, context, doctree) -> None:
+    """Keep the first of scripts that are the same file or the same inline body."""
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen: set[tuple] = set()
+    kept = []
+    for script in scripts:  # the copy added later has filename '' where the first has None
+        attributes = getattr(script, "attributes", {}) or {}
+        key = (str(getattr(script, "filename", script) or ""), tuple(sorted((k, str(v)) for k, v in attributes.items())))
+        if key not in seen:
+            seen.add(key)
+            kept.append(script)
+    scripts[:] = kept
+
+
+_REPORT_CODE = None
+
+
+def link_report_rules(app, doctree, docname) -> None:
+    """Wrap each rule id in a report table's code cells in a link to the rule's label."""
+    import re
+
+    from docutils import nodes
+
+    global _REPORT_CODE
+    if _REPORT_CODE is None:
+        _REPORT_CODE = re.compile(r"<code>([^<>]*(?:<wbr>[^<>]*)*)</code>")
+    labels = app.env.get_domain("std").labels
+    rule_ids = _rule_ids()
+
+    def link(match):
+        rule_id = match.group(1).replace("<wbr>", "")
+        if rule_id not in rule_ids or rule_id not in labels:
+            return match.group(0)
+        target_doc, anchor = labels[rule_id][0], labels[rule_id][1]
+        href = app.builder.get_relative_uri(docname, target_doc) + "#" + anchor
+        return f'<a class="rule-link" href="{href}">{match.group(0)}</a>'
+
+    for raw in list(doctree.findall(nodes.raw)):
+        text = raw.astext()
+        if "ocpi-report" not in text or raw.get("format") != "html":
+            continue
+        linked = _REPORT_CODE.sub(link, text)
+        if linked != text:
+            raw[0] = nodes.Text(linked)
+
+
+def default_mode(app, config) -> None:
+    config.html_context.setdefault("default_mode", "auto")  # pydata-sphinx-theme reads it from the context
+
+
 def setup(app):  # pragma: no cover - exercised by the book build
+    app.connect("config-inited", default_mode)
     app.connect("doctree-read", short_titles, priority=600)  # after Sphinx recorded the title
     app.connect("doctree-resolved", drop_empty_table_heads)  # after myst-nb rendered outputs
+    app.connect("doctree-resolved", link_report_rules)
     app.connect("autodoc-process-signature", enum_signature)
+    app.connect("html-page-context", unique_scripts, priority=900)  # after others added theirs
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
