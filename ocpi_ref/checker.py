@@ -34,7 +34,7 @@ from .findings import Finding, Severity
 from .jsondoc import _SOUND_DEPTH, DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, json_type_name, load
 from .members import open_enum_values, suspect_values, unknown_fields
 from .party import parse_parties
-from .report import Report
+from .report import MAX_FINDINGS, Report
 from .rules.checker import INTERNAL_ERROR
 from .rules.start_session import Context
 from .rules.types import JSON_TYPE
@@ -44,8 +44,11 @@ __all__ = ["check_start_session", "check_start_session_model", "internal_error",
 
 
 def _new_report(fields: tuple[str, tuple[Finding, ...], bool]) -> Report:
-    """``Report(version, findings, complete)`` without the named tuple's Python-level __new__."""
-    return tuple.__new__(Report, fields)
+    """``Report(version, findings, complete)`` without the named tuple's Python-level __new__;
+    past :data:`~ocpi_ref.report.MAX_FINDINGS` findings, :meth:`Report.capped`."""
+    if len(fields[1]) > MAX_FINDINGS:
+        return Report.capped(*fields)
+    return tuple.__new__(Report, (*fields, 0))
 
 
 def check_start_session(
