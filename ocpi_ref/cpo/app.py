@@ -74,8 +74,22 @@ def envelope(reply: Reply, now: datetime) -> dict[str, Any]:
     out["status_code"] = reply.status_code
     if reply.message:
         out["status_message"] = reply.message
-    out["timestamp"] = DateTime.from_datetime(now)
+    out["timestamp"] = _timestamp(now)
     return out
+
+
+_LAST_STAMP: tuple[datetime | None, DateTime | None] = (None, None)
+
+
+def _timestamp(now: datetime) -> DateTime:
+    """``DateTime.from_datetime(now)``, formatted once per second (every answer has one)."""
+    global _LAST_STAMP
+    second = now.replace(microsecond=0)
+    last, text = _LAST_STAMP  # one tuple, read and replaced whole: safe across threads
+    if text is None or last != second or last.tzinfo != second.tzinfo:
+        text = DateTime.from_datetime(second)
+        _LAST_STAMP = (second, text)
+    return text
 
 
 def _json_bytes(out: dict[str, Any]) -> bytes:
