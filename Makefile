@@ -61,6 +61,7 @@ lab: $(STAMP) $(KERNEL_CONFIG)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_start_session.py
+	$(BIN)/python benchmarks/bench_batch.py
 
 clean:
 	rm -rf _build

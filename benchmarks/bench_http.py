@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -144,7 +145,23 @@ def serve(kind: str, port: int) -> None:
         # when the burst ends; the backlog limit (commands.backlog-limit) would answer part of
         # it with cheap 429s, so it is raised out of the way: this measures the accepting path.
         app = create_cpo_app(demo_config(callback_hosts=["127.0.0.1"], max_backlog=1_000_000))
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False, workers=1)
+    loop, http = STACKS[os.environ.get("OCPI_BENCH_STACK", "auto")]
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False, workers=1, loop=loop, http=http)
+
+
+#: ``--stack``: uvicorn's pick (uvloop and httptools when installed, the server extra installs
+#: both) or the plain stack (asyncio's loop and the pure-Python h11) for comparison.
+STACKS = {"auto": ("auto", "auto"), "plain": ("asyncio", "h11")}
+
+
+def _stack_name(stack: str) -> str:
+    if stack == "plain":
+        return "uvicorn + asyncio loop + h11"
+    import importlib.util
+
+    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio loop"
+    http = "httptools" if importlib.util.find_spec("httptools") else "h11"
+    return f"uvicorn + {loop} + {http}"
 
 
 # ---------------------------------------------------------------- load generator
@@ -277,12 +294,14 @@ def main() -> int:
     ap.add_argument("--warmup", type=int, default=400)
     ap.add_argument("--concurrency", type=int, default=16)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--stack", choices=tuple(STACKS), default="auto", help="auto: uvloop and httptools when installed; plain: asyncio and h11")
     ap.add_argument("--serve", choices=("cpo", "bare", "bare-route", "bare-callback", "receiver"), help=argparse.SUPPRESS)
     ap.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.serve:
         serve(args.serve, args.port)
         return 0
+    os.environ["OCPI_BENCH_STACK"] = args.stack  # the servers are started as child processes
 
     procs = []
     try:
@@ -312,7 +331,7 @@ def main() -> int:
     bare_rps, acc_rps, acc_full, ref_rps = best["bare"], best["acc"], best["full"], best["ref"]
     bare_full = best["bare_full"]
     print(f"requests per measurement: {args.requests} (warm-up {args.warmup}), concurrency {args.concurrency}, one uvicorn worker each")
-    print(f"best of {args.rounds} rounds per figure")
+    print(f"best of {args.rounds} rounds per figure; every server on the same stack: {_stack_name(args.stack)}")
     print(f"bare FastAPI endpoint (json.loads only):    {bare_rps:8.0f} req/s")
     print(f"START_SESSION accepted, sync answers:       {acc_rps:8.0f} req/s   ratio {acc_rps / bare_rps:.2f}")
     print(f"  the same as a plain Starlette route:      {best['route']:8.0f} req/s   (accepted sync to it: "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -21,7 +22,7 @@ from .rules.types import ENUM, JSON_TYPE, RANGE, REQUIRED
 from .shape import FieldShape, resolve
 from .types import DATETIME_SHAPE, OcpiType, is_printable
 
-__all__ = ["findings_from_error", "describe_char"]
+__all__ = ["findings_from_error", "findings_from_errors", "describe_char"]
 
 _TYPE_ERRORS = {
     "string_type",
@@ -66,13 +67,42 @@ def findings_from_error(
     model: type[BaseModel], error: ValidationError, *, skip: set[str] = frozenset()
 ) -> Iterator[Finding]:
     """Findings for every error in *error*, skipping pointers already reported."""
-    for err in error.errors(include_url=False):
-        loc = tuple(err["loc"])
-        where = pointer(*loc)
-        if where in skip or err["type"] == "ocpi_rule":
+    return findings_from_errors(model, error.errors(include_url=False), skip=skip)
+
+
+def findings_from_errors(
+    model: type[BaseModel], errors: list[Any], *, skip: set[str] = frozenset()
+) -> Iterator[Finding]:
+    """:func:`findings_from_error` for the list ``ValidationError.errors()`` returned."""
+    for err in errors:
+        loc, kind = tuple(err["loc"]), err["type"]
+        where, shape = _place(model, loc)
+        if where in skip or kind == "ocpi_rule":
             continue
-        shape = resolve(model, loc) if loc else None
+        if kind == "missing" or kind in _TYPE_ERRORS:  # the message names the JSON type only
+            json_type = json_type_name(err.get("input"))
+            if json_type in _OF_TYPE:
+                yield _typed(model, loc, kind, json_type)
+                continue
         yield _finding(err, where, shape)
+
+
+#: A value of each JSON type, standing for the value of a type error in :func:`_typed`.
+_OF_TYPE = {"null": None, "boolean": True, "number": 0, "string": "", "object": {}, "array": []}
+
+
+@lru_cache(maxsize=4096)
+def _typed(model: type[BaseModel], loc: tuple[str | int, ...], kind: str, json_type: str) -> Finding:
+    """The finding of a missing value or a type error: it depends on the value's JSON type
+    alone, so it is built once per place, kind and type (findings are immutable)."""
+    where, shape = _place(model, loc)
+    return _finding({"type": kind, "input": _OF_TYPE[json_type]}, where, shape)
+
+
+@lru_cache(maxsize=4096)
+def _place(model: type[BaseModel], loc: tuple[str | int, ...]) -> tuple[str, FieldShape | None]:
+    """The JSON pointer of an error location and the field there (the same for every document)."""
+    return pointer(*loc), resolve(model, loc) if loc else None
 
 
 def _finding(err: dict[str, Any], where: str, shape: FieldShape | None) -> Finding:

@@ -8,7 +8,7 @@ in it with its model and JSON pointer.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from enum import Enum
 from functools import cache
 from typing import Any
@@ -20,7 +20,7 @@ from .rules.types import DATETIME, EMPTY_STRING, OPEN_ENUM, UNKNOWN
 from .shape import fields_of
 from .versions import DEFAULT_VERSION
 
-__all__ = ["open_enum_values", "suspect_values", "unknown_fields"]
+__all__ = ["open_enum_values", "suspect_values", "unknown_fields", "unknown_members"]
 
 
 def _walk(
@@ -70,6 +70,32 @@ def _meant(key: str, doc: Mapping[str, Any], fields: Mapping[str, Any]) -> str:
     missing = sorted(name for name in fields if name not in doc)
     close = difflib.get_close_matches(key, missing, n=1, cutoff=0.8)
     return f"; did you mean `{close[0]}`?" if close else ""
+
+
+def unknown_members(
+    doc: dict[str, Any],
+    models: Iterable[tuple[tuple[str, ...], str, type[BaseModel]]],
+    version: str = DEFAULT_VERSION,
+) -> list[Finding]:
+    """:func:`unknown_fields` for a model tree without lists, told where its models are.
+
+    *models* holds each model's path of field names, its JSON pointer and its class, the root
+    (path ``()``) first. Most documents have no unknown member, and that is all this looks at,
+    without generators, for the checker's fast pass; when one has, the findings are exactly
+    :func:`unknown_fields`'s (document order, "did you mean"), so both paths say the same.
+    """
+    models = tuple(models)
+    for path, _at, obj_model in models:
+        obj: Any = doc
+        for name in path:
+            obj = obj.get(name)
+            if type(obj) is not dict:
+                break
+        else:
+            if not obj.keys() <= fields_of(obj_model).keys():
+                root = next(m for p, _, m in models if not p)
+                return list(unknown_fields(doc, root, version=version))
+    return []
 
 
 def suspect_values(doc: Mapping[str, Any], model: type[BaseModel]) -> Iterator[Finding]:

@@ -29,7 +29,10 @@ from .findings import Finding, Severity
 from .rules.model import Basis
 from .rules.registry import RULES
 
-__all__ = ["Report", "basis_fields", "is_policy"]
+__all__ = ["MAX_FINDINGS", "Report", "basis_fields", "is_policy"]
+
+#: Findings one report holds at most (:meth:`Report.capped`); the rest are counted.
+MAX_FINDINGS = 1000
 
 
 def is_policy(rule_id: str, version: str) -> bool:
@@ -69,6 +72,25 @@ class Report(NamedTuple):
     version: str
     findings: tuple[Finding, ...] = ()
     complete: bool = True
+    omitted: int = 0
+    """Findings left out by :meth:`capped` (a document can hold more than anyone reads)."""
+
+    @classmethod
+    def capped(cls, version: str, findings: Iterable[Finding], complete: bool = True,
+               limit: int | None = None) -> Report:
+        """A report of at most about *limit* findings (default :data:`MAX_FINDINGS`), with the
+        count of those left out. The first *limit* are kept, and the first spec violation and
+        the first refusal after them too, so both verdicts stay those of all the findings."""
+        found = tuple(findings)
+        limit = MAX_FINDINGS if limit is None else limit
+        if len(found) <= limit:
+            return cls(version, found, complete)
+        kept = list(found[:limit])
+        for wanted in (True, False):  # a violation, then a refusal, unless one is kept already
+            is_wanted = [f for f in found if f.severity is Severity.ERROR and is_policy(f.rule, version) != wanted]
+            if is_wanted and is_wanted[0] not in kept:
+                kept.append(is_wanted[0])
+        return cls(version, tuple(kept), complete, len(found) - len(kept))
 
     @classmethod
     def of(cls, version: str, findings: Iterable[Finding], complete: bool = True) -> Report:
@@ -144,6 +166,7 @@ class Report(NamedTuple):
                 {**f.to_dict(), "policy": is_policy(f.rule, self.version), **basis_fields(f.rule, self.version)}
                 for f in self.findings
             ],
+            **({"omitted": self.omitted} if self.omitted else {}),
         }
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -178,7 +201,8 @@ class Report(NamedTuple):
         counts = _counts(self.severity_label(f) for f in self.findings)
         if counts:
             head += f" ({counts})"
-        return "\n".join([head, *(f"  {self.line(f)}" for f in self.findings)])
+        more = [f"  ... and {self.omitted} more findings, left out"] if self.omitted else []
+        return "\n".join([head, *(f"  {self.line(f)}" for f in self.findings), *more])
 
     def __repr__(self) -> str:
         return str(self)

@@ -229,3 +229,30 @@ def test_text_rendering_puts_the_pointer_first(start_session):
     lines = str(check_start_session(start_session)).splitlines()
     assert lines[0] == "OCPI 2.2.1 StartSession: does not conform (1 error)"
     assert lines[1].strip().startswith("/location_id: error:")
+
+
+# ---- a cap on findings per report (a document can hold more than anyone reads) --------------
+
+def test_findings_are_capped_with_a_count_of_those_left_out(start_session):
+    from ocpi_ref.report import MAX_FINDINGS
+
+    start_session.update({f"x_{i}": i for i in range(MAX_FINDINGS + 500)})
+    start_session["location_id"] = 7  # the violation sits among thousands of infos
+    for form in (start_session, json.dumps(start_session)):
+        report = check_start_session(form)
+        assert len(report.findings) <= MAX_FINDINGS + 2
+        assert report.omitted == MAX_FINDINGS + 501 - len(report.findings)
+        assert report.conforms is False and ("type.json", "/location_id") in {(f.rule, f.pointer) for f in report.errors}
+        assert report.to_dict()["omitted"] == report.omitted and "more findings, left out" in str(report)
+
+
+def test_the_cap_keeps_the_verdicts_of_all_findings():
+    from ocpi_ref import Finding, Report
+
+    infos = [Finding("field.unknown", Severity.INFO, f"/x{i}", "m") for i in range(10)]
+    violation = Finding("type.json", Severity.ERROR, "/a", "m")
+    refusal = Finding("json.limits", Severity.ERROR, "/b", "m")
+    report = Report.capped("2.2.1", [*infos, violation, refusal], limit=3)
+    assert report.findings == (*infos[:3], violation, refusal) and report.omitted == 7
+    assert report.conforms is False and not report.accepted
+    assert Report("2.2.1", ()).omitted == 0 and Report("2.2.1", (), True) == Report.capped("2.2.1", ())

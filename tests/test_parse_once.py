@@ -2,7 +2,8 @@
 
 The checker's fast pass (pydantic-core over the text) validates the body; when it cannot decide
 alone (a member the model does not define), the full path reads the document for the findings
-and keeps the fast pass's model instead of validating a second time. The reference CPO takes
+and keeps the fast pass's model instead of validating a second time. A plain body the model
+refuses gets its findings from that refusal; only a body in doubt is validated again. The reference CPO takes
 that model (:func:`ocpi_ref.checker.check_start_session_model`), and for a version other than
 2.2.1 builds the Session's 2.2.1 StartSession from it by the conversion steps alone.
 """
@@ -55,10 +56,24 @@ def test_a_body_with_an_unknown_member_is_validated_once(version, validations):
 
 
 @pytest.mark.parametrize("version", VERSIONS)
-def test_a_body_the_model_refuses_is_validated_by_the_full_path_once(version, validations):
+def test_a_plain_body_the_model_refuses_is_not_validated_again(version, validations):
+    """The fast pass's refusal gives the findings: the full path does not run at all."""
     doc = json.loads(_body(version))
     del doc["location_id"]
     report, start = checker.check_start_session_model(json.dumps(doc), version=version)
     assert report.conforms is False and start is None
     assert "field.required" in report.rules
+    assert validations == []
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_refused_body_in_doubt_is_validated_by_the_full_path_once(version, validations):
+    """A name twice is a doubt (the standard library and orjson may read it otherwise): the
+    full path reads and validates it, once."""
+    doc = json.loads(_body(version))
+    del doc["location_id"]
+    text = json.dumps(doc)[:-1] + ', "response_url": "http://127.0.0.1/cb/2"}'
+    report, start = checker.check_start_session_model(text, version=version)
+    assert report.conforms is False and start is None
+    assert {"field.required", "json.duplicate-key"} <= report.rules
     assert len(validations) == 1

@@ -16,9 +16,11 @@ version shares, no version is suggested.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from typing import Any
 
+from ..batch import check_lines, summary
 from ..checker import check_start_session
 from ..flow.capabilities import capability_problem
 from ..objects import OBJECTS, check_object, render
@@ -66,10 +68,21 @@ def add(sub: Any) -> None:
     check.add_argument(
         "--version", choices=VERSIONS, default=DEFAULT_VERSION, help=f"OCPI version (default {DEFAULT_VERSION})"
     )
+    check.add_argument(
+        "--jsonl",
+        action="store_true",
+        help="FILE holds one document per line (JSON Lines): one JSON result per line, with its "
+        "line number, in order, on every core; exit 0 every line conforms, 1 some line does not "
+        "(a line that is not JSON included), 3 none fails but some is unknown (too long), 2 cannot run",
+    )
+    check.add_argument("--summary", action="store_true", help="with --jsonl: one JSON summary instead of a line per document")
+    check.add_argument("--workers", type=int, default=None, help="with --jsonl: processes to use (default: every core)")
     check.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.jsonl:
+        return run_jsonl(args)
     try:
         data = read_input(args.file)
     except OSError as exc:
@@ -98,6 +111,35 @@ def run(args: argparse.Namespace) -> int:
             if hint:
                 print(hint)
     return {True: EXIT_OK, False: EXIT_FAILED}.get(report.conforms, EXIT_UNKNOWN)
+
+
+def run_jsonl(args: argparse.Namespace) -> int:
+    """``--jsonl``: every line checked as ``--object``, results streamed as JSON Lines."""
+    if args.sender or args.evse_capability:
+        print("ocpi-ref check: --sender and --evse-capability do not apply to --jsonl", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        stream = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")  # noqa: SIM115
+    except OSError as exc:
+        print(f"ocpi-ref check: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    verdicts = {"failed": False, "unknown": False}
+
+    def tally(results: Any) -> Any:
+        for result in results:
+            verdicts["failed"] |= result["conforms"] is False
+            verdicts["unknown"] |= result["conforms"] is None
+            yield result
+
+    with stream:
+        results = tally(check_lines(stream, kind=args.object, version=args.version, workers=args.workers))
+        if args.summary:
+            print(json.dumps(summary(results)))
+        else:
+            out = sys.stdout
+            for result in results:
+                out.write(json.dumps(result, ensure_ascii=True) + "\n")
+    return EXIT_FAILED if verdicts["failed"] else EXIT_UNKNOWN if verdicts["unknown"] else EXIT_OK
 
 
 def _hint(data: bytes, version: str, context: dict[str, Any], report: Report) -> str | None:

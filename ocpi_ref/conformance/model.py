@@ -124,7 +124,7 @@ class Exchange:
 class Check:
     """One thing a scenario looked at: pass, fail or warn, under a rule, with its evidence.
 
-    *basis* is on what the check rests (:func:`basis_text`), fixed when the check is made."""
+    *basis* is on what the check rests (``basis_text``), fixed when the check is made."""
 
     status: Status
     rule: str | None

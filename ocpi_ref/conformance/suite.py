@@ -132,7 +132,7 @@ def prepare(probe: Probe, chosen: Sequence[Scenario]) -> None:
 async def run_suite(target: Target, names: Iterable[str] | None = None) -> tuple[str, list[Outcome]]:
     """Run the scenarios against *target*; the version spoken and every outcome, in order.
 
-    Raises :class:`~.model.TesterMistake` when what the tester gave does not fit the peer."""
+    Raises ``TesterMistake`` (:mod:`ocpi_ref.conformance.model`) when what the tester gave does not fit the peer."""
     chosen = select(names)
     async with Probe(target) as probe:
         prepare(probe, chosen)

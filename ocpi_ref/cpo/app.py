@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-import json
 import re
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -51,9 +50,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
 from ..transport.servers import Limits
-from ..types import DateTime
 from ..versions import DEFAULT_VERSION, VERSIONS
 from .config import CpoConfig
+from .envelopes import envelope, json_bytes as _json_bytes
 from .replies import BODY_TIMEOUT, Caller, Refusal, Reply
 from .service import CpoService
 from .versions import VERSIONS_PATH, module_base
@@ -67,23 +66,6 @@ BASE = module_base(DEFAULT_VERSION)
 _CPO_PATH = re.compile(r"^/ocpi/cpo/([^/]+)(?:/|$)")
 
 
-def envelope(reply: Reply, now: datetime) -> dict[str, Any]:
-    """The OCPI response format (OCPI 2.2.1 §4.1.7) of *reply*.
-
-    ``data`` is written whenever the reply has some: a refused command keeps its
-    CommandResponse REJECTED next to status 2001 or 2003, as the spec's own unknown-Location
-    diagram does.
-    """
-    out: dict[str, Any] = {}
-    if reply.data is not None:
-        out["data"] = reply.data
-    out["status_code"] = reply.status_code
-    if reply.message:
-        out["status_message"] = reply.message
-    out["timestamp"] = DateTime.from_datetime(now)
-    return out
-
-
 def server_limits(config: CpoConfig) -> Limits:
     """What one connection to this CPO may hold: ``head_read_timeout`` for a request head,
     ``max_connections`` open at once, and as long idle between requests as a body may take."""
@@ -92,14 +74,6 @@ def server_limits(config: CpoConfig) -> Limits:
         keep_alive=max(1.0, config.body_read_timeout),
         max_connections=config.max_connections,
     )
-
-
-def _json_bytes(out: dict[str, Any]) -> bytes:
-    """*out* as UTF-8 JSON; a lone surrogate anywhere in it is written as a ``\\u`` escape."""
-    try:
-        return json.dumps(out, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return json.dumps(out).encode("ascii")
 
 
 class _TooLarge(Exception):
