@@ -34,9 +34,9 @@ def _rows(which: str) -> tuple[list[str], list[list[str]]]:
     if which == "cpo":
         from ocpi_ref.cpo import CHOICES
 
-        head = ["situation", "HTTP", "status_code", "data.result", "rule", "basis"]
+        head = ["situation", "HTTP · status_code", "data.result", "rule", "basis"]
         return head, [
-            [c.situation, str(c.http_status), str(c.status_code), f"``{c.result}``" if c.result else "(none)",
+            [c.situation, f"{c.http_status} · {c.status_code}", f"``{c.result}``" if c.result else "(none)",
              _rule(c.rule, "the finding's own rule" if c.by_finding else "(none)"), _basis(c.rule, c.by_finding)]
             for c in CHOICES
         ]
@@ -62,7 +62,7 @@ def _rows(which: str) -> tuple[list[str], list[list[str]]]:
 
 
 #: Column widths (percent) per table: the rule ids get room to break only after a hyphen.
-_WIDTHS = {"cpo": "28 6 9 14 25 18", "results": "34 20 18 28", "demo": "14 18 32 36", "versions-module": "20 80"}
+_WIDTHS = {"cpo": "28 11 15 26 20", "results": "34 20 18 28", "demo": "14 18 32 36", "versions-module": "20 80"}
 
 
 def list_table(which: str) -> str:
