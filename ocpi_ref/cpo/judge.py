@@ -48,7 +48,7 @@ from typing import Any
 import httpx
 from starlette.datastructures import Headers
 
-from ..audit.fronts import record, request_ids
+from ..audit import fronts
 from ..checker import check_start_session
 from ..findings import Severity
 from ..flow.text import safe_text
@@ -176,8 +176,8 @@ class Judge:
         """The audit's checks of one request on its own (:mod:`ocpi_ref.audit.fronts`): its
         request ids, whoever sends it (``conformance.request-ids-on-requests``, 2.2 and later)."""
         seen = {k: headers[k] for k in headers.keys()}  # the first of repeated headers, as the CPO reads them
-        rec = record(0, scope["method"], scope["path"], seen, None, datetime.now(timezone.utc))
-        for f in request_ids(rec, Party.EMSP, version):
+        rec = fronts.record(0, scope["method"], scope["path"], seen, None, datetime.now(timezone.utc))
+        for f in fronts.request_ids(rec, Party.EMSP, version):
             self._add(name, f.rule, f.severity.value, f.message, exchange, version)
 
     def _command(self, partner: Partner, version: str, command: str, body: bytes, exchange: str) -> None:
