@@ -27,7 +27,7 @@ __all__ = ["ALL", "IDS", "IN_TIME", "ONCE", "arrival_exchange", "results_audited
 ONCE, IN_TIME, IDS = ONE_RESULT.id, RESULT_WITHIN_TIMEOUT.id, REQUEST_IDS_ON_REQUESTS.id
 #: Every rule :func:`results_audited` can report.
 ALL = (RESULT_AFTER_ACCEPTED.id, ONCE, IN_TIME, IDS)
-_LEGEND = " (entry 0: our command; 1, 2, ...: the CommandResults in the order they arrived)"
+_LEGEND = " (entry 0: our command, timed from its answer; 1, 2, ...: the CommandResults in the order they arrived)"
 
 
 def arrival_exchange(arrival: Any) -> Exchange:
