@@ -137,7 +137,7 @@ MUTANTS = {
     "Session with another cdr_token": (_session(lambda s: s["cdr_token"].update(uid="999")), "start-session.token-in-session-and-cdr"),
     "Session without authorization_reference": (_session(lambda s: s.pop("authorization_reference")), "start-session.authorization-reference-echo"),
     "foreign Token": (_foreign, "start-session.own-tokens-only"),
-    "CommandResult without request ids": (_no_ids, "commands.request-ids-echoed"),
+    "CommandResult without request ids": (_no_ids, "conformance.request-ids-on-requests"),
 }
 
 

@@ -107,7 +107,7 @@ def test_read_only_runs_no_writing_scenario_and_is_fast():
 
 
 @pytest.mark.rule("object.invalid-object-2001", "commands.credentials-required", "start-session.own-tokens-only",
-                  "start-session.cpo-no-validity-check", "commands.result-after-accepted", "commands.no-result-after-timeout",
+                  "start-session.cpo-no-validity-check", "audit.one-result", "audit.result-within-timeout",
                   "object.envelope-data", "type.cistring", "object.commands-endpoint", "conformance.request-ids-on-requests",
                   "commands.timeout-when-silent")
 @pytest.mark.parametrize("mutant", MUTANTS, ids=[m.name for m in MUTANTS])

@@ -286,7 +286,7 @@ def test_a_request_without_ids_is_a_finding_on_the_emsp():
 
     asyncio.run(run())
     [missing] = [f for f in judge.findings["TNM"] if f.rule == "conformance.request-ids-on-requests"]
-    assert missing.message == "a request without X-Request-ID and X-Correlation-ID" and missing.verdict == "fail"
+    assert missing.message == "the request has no X-Request-ID and no X-Correlation-ID" and missing.verdict == "fail"
 
 
 def test_a_path_cannot_add_lines_to_the_report():

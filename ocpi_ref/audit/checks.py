@@ -18,7 +18,8 @@ from ..checker import check_start_session
 from ..findings import Finding, Severity
 from ..objects import check_command_response, check_command_result
 from ..rules.audit import ONE_RESULT, RESULT_WITHIN_TIMEOUT
-from ..rules.commands import AUTHORIZATION_ENCODING, CREDENTIALS_REQUIRED, REQUEST_IDS_ECHOED, RESULT_AFTER_ACCEPTED
+from ..rules.commands import AUTHORIZATION_ENCODING, CREDENTIALS_REQUIRED, RESULT_AFTER_ACCEPTED
+from ..rules.conformance import REQUEST_IDS_ON_REQUESTS
 from ..rules.model import Party
 from ..rules.start_session import (
     APP_TOKEN_NO_REALTIME_AUTH,
@@ -30,7 +31,7 @@ from .exchanges import AuditFinding, Command, Exchange, _json, _text, finding
 from .parties import Partners
 from .records import Record
 
-__all__ = ["check_exchange"]
+__all__ = ["check_exchange", "request_ids", "result_checks"]
 
 #: The clause's window for an RFID Token (OCPI 2.2.1 §13.3.5), inclusive of the 15th minute.
 WINDOW = timedelta(minutes=15)
@@ -45,6 +46,7 @@ def check_exchange(ex: Exchange, partners: Partners | None = None) -> list[Audit
     out: list[AuditFinding] = []
     for cmd in (ex.start, *ex.stops):
         out += _command(ex, cmd, partners or Partners())
+    out += result_checks(ex)
     out += _authorizations(ex)
     out += _objects(ex)
     unique = {(f.rule, f.pointer, f.message, f.entry): f for f in out}
@@ -68,7 +70,17 @@ def _command(ex: Exchange, cmd: Command, partners: Partners) -> list[AuditFindin
     for i, res in enumerate(cmd.results):
         out += _wrap(check_command_result(res.request_body or b"", version=v).findings, res, Party.CPO, v, "")
         out += _transport(res, Party.CPO, v, partners)
-        out += _result_timing(ex, cmd, res, i)
+    return out
+
+
+def result_checks(ex: Exchange) -> list[AuditFinding]:
+    """The cross-message checks of every CommandResult of *ex*: only after ACCEPTED, exactly
+    one, within the timeout its CommandResponse advertised (2.2 and later), counted from the
+    command record's start. The conformance suite calls this on what it saw (:mod:`.fronts`)."""
+    out: list[AuditFinding] = []
+    for cmd in (ex.start, *ex.stops):
+        for i, res in enumerate(cmd.results):
+            out += _result_timing(ex, cmd, res, i)
     return out
 
 
@@ -95,11 +107,19 @@ def _transport(rec: Record, party: Party, v: str, partners: Partners) -> list[Au
     sent, wanted = partners.encoding_of(header), _ENCODING.get(v)
     if sent is not None and wanted is not None and sent != wanted:
         out.append(finding(AUTHORIZATION_ENCODING.id, Severity.WARNING, "", f"the credentials token is sent {sent}; OCPI {v} has it {wanted}", rec, party, v))
-    if v != "2.1.1":
-        missing = [h for h in ("X-Request-ID", "X-Correlation-ID") if not rec.request_headers.get(h.lower())]
-        if missing:
-            out.append(finding(REQUEST_IDS_ECHOED.id, Severity.ERROR, "", f"the request has no {' and no '.join(missing)}", rec, party, v))
-    return out
+    return out + request_ids(rec, party, v)
+
+
+def request_ids(rec: Record, party: Party, v: str) -> list[AuditFinding]:
+    """Every request of 2.2 and later carries X-Request-ID and X-Correlation-ID, whoever sends
+    it (``conformance.request-ids-on-requests``). The suite (on the CPO's CommandResult POST)
+    and the judge (on the eMSP's requests) call this too."""
+    if v == "2.1.1":
+        return []
+    missing = [h for h in ("X-Request-ID", "X-Correlation-ID") if not rec.request_headers.get(h.lower())]
+    if not missing:
+        return []
+    return [finding(REQUEST_IDS_ON_REQUESTS.id, Severity.ERROR, "", f"the request has no {' and no '.join(missing)}", rec, party, v)]
 
 
 def _authorizations(ex: Exchange) -> list[AuditFinding]:

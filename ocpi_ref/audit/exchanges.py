@@ -239,6 +239,7 @@ class Engine:
         cmd = Command(name, rec, doc)
         answer = _json(rec.response_body)
         data = answer.get("data") if isinstance(answer, dict) else None
+        data = data[0] if isinstance(data, list) and len(data) == 1 else data  # the checker reports the list
         data = {"result": data} if isinstance(data, str) else data
         if isinstance(data, dict):
             cmd.result = data.get("result") if isinstance(data.get("result"), str) else None

@@ -17,7 +17,8 @@ What it records, each finding with its rule id and the exchange it came from:
   not retried).
 
 * a request of 2.2 or later without X-Request-ID or X-Correlation-ID
-  (``conformance.request-ids-on-requests``).
+  (``conformance.request-ids-on-requests``), by the audit's own check of it
+  (:func:`ocpi_ref.audit.fronts.request_ids`): one check, three fronts.
 
 Each finding says its verdict on the eMSP and its basis: ``fail`` only for a MUST/SHALL (NOT)
 sentence addressed to the eMSP (:func:`ocpi_ref.rules.judging.fails`), ``warn`` otherwise.
@@ -41,12 +42,13 @@ import re
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 import httpx
 from starlette.datastructures import Headers
 
+from ..audit import fronts
 from ..checker import check_start_session
 from ..findings import Severity
 from ..flow.text import safe_text
@@ -55,7 +57,7 @@ from ..rules import Party
 from ..rules.judging import basis_text, fails
 from ..transport.authorization import accepted_encoding, matching_headers
 from ..transport.bounded import BoundedTransport
-from ..versions import VERSIONS, version_key
+from ..versions import VERSIONS
 from .app import create_cpo_app
 from .config import CpoConfig, Partner
 
@@ -147,10 +149,8 @@ class Judge:
             self._add(name, "commands.credentials-required", "error", "a request without known credentials (answered 401)", exchange, version)
         elif encoding_problem:
             self._add(name, "commands.authorization-encoding", "error", encoding_problem, exchange, version)
-        elif version in VERSIONS and version_key(version) >= version_key("2.2"):
-            missing = [h for h in ("X-Request-ID", "X-Correlation-ID") if not headers.get(h)]
-            if missing:
-                self._add(name, "conformance.request-ids-on-requests", "error", f"a request without {' and '.join(missing)}", exchange, version)
+        elif version in VERSIONS:
+            self._audited(name, scope, headers, exchange, version)
         judged = (partner is not None and not encoding_problem and command in ("START_SESSION", "STOP_SESSION") and version in VERSIONS)
         if not judged:
             await self.app(scope, receive, send)
@@ -171,6 +171,14 @@ class Judge:
             return message
 
         await self.app(scope, tee, send)
+
+    def _audited(self, name: str, scope: dict[str, Any], headers: Headers, exchange: str, version: str) -> None:
+        """The audit's checks of one request on its own (:mod:`ocpi_ref.audit.fronts`): its
+        request ids, whoever sends it (``conformance.request-ids-on-requests``, 2.2 and later)."""
+        seen = {k: headers[k] for k in headers.keys()}  # the first of repeated headers, as the CPO reads them
+        rec = fronts.record(0, scope["method"], scope["path"], seen, None, datetime.now(timezone.utc))
+        for f in fronts.request_ids(rec, Party.EMSP, version):
+            self._add(name, f.rule, f.severity.value, f.message, exchange, version)
 
     def _command(self, partner: Partner, version: str, command: str, body: bytes, exchange: str) -> None:
         if command == "START_SESSION":

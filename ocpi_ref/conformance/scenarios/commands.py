@@ -8,7 +8,6 @@ case scenario can tell whether they come back as sent.
 
 from __future__ import annotations
 
-import json
 import time
 from datetime import datetime, timezone
 from typing import Any
@@ -18,13 +17,15 @@ from ...transport.authorization import accepted_encoding, decode_base64, matchin
 from ...versions import version_key
 from ..model import Exchange, Skip, scenario
 from ..probe import Started, new_token
+from ..audited import IDS as OUR_IDS
+from ..audited import IN_TIME, ONCE, arrival_exchange, results_audited
 from .common import command_result, roles_taken, status_code
 
 RESULT_ONCE, BARE = "commands.result-after-accepted", "commands.result-bare-body"
-ENCODING, IDS, IN_TIME = "commands.authorization-encoding", "commands.request-ids-echoed", "commands.no-result-after-timeout"
+ENCODING, IDS = "commands.authorization-encoding", "commands.request-ids-echoed"
 LOCATION, OWN, NO_VALIDITY = "start-session.location-of-receiver", "start-session.own-tokens-only", "start-session.cpo-no-validity-check"
 CONNECTOR, NO_HTTP_ERROR = "start-session.connector-requires-evse", "object.invalid-object-2001"
-OUR_IDS, CLASS_2XXX = "conformance.request-ids-on-requests", "conformance.client-error-class"
+CLASS_2XXX = "conformance.client-error-class"
 STATUS_2003, UNKNOWN_EVSE = "conformance.unknown-location-status", "conformance.unknown-evse-refused"
 SILENT = "commands.timeout-when-silent"
 
@@ -60,7 +61,7 @@ async def no_result(t, rid: str, what: str) -> None:
 
 
 @scenario("start-session.accepted", "StartSession ACCEPTED with a timeout; exactly one bare CommandResult, in time, with our token and request ids",
-          RESULT_ONCE, BARE, ENCODING, IDS, IN_TIME, OUR_IDS, NO_HTTP_ERROR, writes=True)
+          RESULT_ONCE, ONCE, BARE, ENCODING, IDS, IN_TIME, OUR_IDS, NO_HTTP_ERROR, writes=True)
 async def accepted(t) -> None:
     sent_at = datetime.now(timezone.utc).replace(microsecond=0)
     rid, token, body, ex = await send_start(t)
@@ -86,30 +87,12 @@ async def accepted(t) -> None:
     if not got:
         t.fail(RESULT_ONCE, f"no CommandResult arrived within {limit:g} s (the advertised timeout) and the grace after it", ex)
         return
-    t.expect(len(got) == 1, RESULT_ONCE, f"{len(got)} CommandResults arrived for one StartSession" if len(got) > 1 else "one CommandResult")
-    when, arrival = got[0]
+    results_audited(t, rid, ex, body["response_url"], got)  # once, in time, with request ids: the audit's checks
+    _when, arrival = got[0]
     posted = arrival_exchange(arrival)
-    if t.version != "2.1.1":
-        late = when - t.probe.answered.get(rid, started)
-        t.expect(late <= limit, IN_TIME, f"the CommandResult arrived {late:.1f} s after the CommandResponse; the advertised timeout is {limit:g} s", posted)
-        request_ids_on(t, arrival.headers, posted)
     t.findings(check_command_result(arrival.body, version=t.version), "CommandResult", posted, BARE)
     _check_authorization(t, arrival.headers.get("authorization"))
     t.probe.started = Started(rid, token, body, sent_at)
-
-
-def arrival_exchange(arrival: Any) -> Exchange:
-    """The CPO's POST to our callback as evidence (its Authorization is redacted in reports)."""
-    text = arrival.body if isinstance(arrival.body, str) else json.dumps(arrival.body, ensure_ascii=False)
-    return Exchange("POST (from the CPO to our callback)", f".../{arrival.command}/{arrival.request_id}", dict(arrival.headers), text)
-
-
-def request_ids_on(t, headers: dict[str, str], ex: Exchange) -> None:
-    """The CPO's own request carries both ids (2.2 and later): a SHALL on whoever sends a request."""
-    lowered = {k.lower(): v for k, v in headers.items()}
-    for name in ("X-Request-ID", "X-Correlation-ID"):
-        got = lowered.get(name.lower())
-        t.expect(bool(got), OUR_IDS, f"the CPO's CommandResult POST {'carries' if got else 'has no'} {name}", ex)
 
 
 def _check_authorization(t, got: str | None) -> None:
@@ -248,11 +231,9 @@ async def silent_charge_point(t) -> None:
     if not got:
         t.warn(RESULT_ONCE, f"no answer within {limit:g} s (the advertised timeout): the eMSP learns of the silence only from the timeout", ex)
         return
-    when, arrival = got[0]
+    _when, arrival = got[0]
     posted = arrival_exchange(arrival)
     answer = arrival.result
     value = getattr(getattr(answer, "result", None), "value", None) or getattr(answer, "value", None)
     t.expect(value == "TIMEOUT", SILENT, f"the asynchronous answer for a silent Charge Point is {value}" + ("" if value == "TIMEOUT" else ", expected TIMEOUT"), posted)
-    if t.version != "2.1.1":
-        late = when - t.probe.answered.get(rid, t.probe.sent[rid])
-        t.expect(late <= limit, IN_TIME, f"it arrived {late:.1f} s after the CommandResponse; the advertised timeout is {limit:g} s", posted)
+    results_audited(t, rid, ex, t.probe.response_url("START_SESSION", rid), got, [IN_TIME])  # the audit's check: before the advertised timeout
