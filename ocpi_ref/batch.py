@@ -107,7 +107,10 @@ def check_lines(stream: IO[bytes], *, kind: str = "start-session", version: str 
         for task in tasks:
             yield from _check_chunk(task)
         return
-    with multiprocessing.get_context("spawn" if os.name == "nt" else "fork").Pool(workers) as pool:
+    # Not "fork": a child forked from a process with threads or signal handlers (a server, a
+    # test runner) can hang, and Pool's terminate then waits on it for ever.
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    with multiprocessing.get_context(method).Pool(workers) as pool:
         pending: deque[Any] = deque()
         for task in tasks:
             pending.append(pool.apply_async(_check_chunk, (task,)))
@@ -115,6 +118,8 @@ def check_lines(stream: IO[bytes], *, kind: str = "start-session", version: str 
                 yield from pending.popleft().get()
         while pending:
             yield from pending.popleft().get()
+        pool.close()
+        pool.join()
 
 
 def summary(results: Iterable[dict[str, Any]]) -> dict[str, Any]:

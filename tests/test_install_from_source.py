@@ -76,3 +76,10 @@ def test_the_readme_install_line_installs_the_server_extra_into_a_fresh_venv(tmp
     assert check.stdout.strip().startswith(purelib), check.stdout  # the fresh install, not the checkout
     help_text = subprocess.run([venv / "bin" / "ocpi-ref", "conformance", "cpo", "--help"], capture_output=True, text=True)
     assert help_text.returncode == 0 and "--callback-url" in help_text.stdout
+
+
+def test_the_book_gives_the_same_install_line_as_the_readme() -> None:
+    """The book's "In CI" section tells readers what to run; it must be the line tested above."""
+    book = (ROOT / "book" / "test-your-system.ipynb").read_text(encoding="utf-8")
+    assert '"pip install \\"./ocpi-ref[server]\\"\\n"' in book and _readme_install_line()
+    assert 'pip install \\"ocpi-ref[server]\\"' not in book  # the line that fails: not on a registry

@@ -161,3 +161,12 @@ def test_collector_finds_labels_in_markdown_and_notebook_cells(tmp_path):
     (tmp_path / "nb.ipynb").write_text(json.dumps(nb))
     (tmp_path / "orphan.md").write_text("(x.orphan)=\n# Not in the toc\n")
     assert traceability.chapters_by_label(tmp_path) == {"x.intro": "intro", "x.nb": "nb"}
+
+
+def test_the_clause_rules_come_first_in_the_matrix(rows):
+    """A reader opens the matrix for the clause: its start-session.* rows lead, in clause order."""
+    from ocpi_ref import RULES
+
+    order = list(rows)
+    clause = [r for r in RULES if r.startswith("start-session.")]
+    assert order[: len(clause)] == clause

@@ -170,7 +170,8 @@ class Row:
 
 
 def matrix(tests_dir: Path = TESTS, book_dir: Path = BOOK) -> list[Row]:
-    """One row per rule in :data:`ocpi_ref.RULES`, in registry order."""
+    """One row per rule in :data:`ocpi_ref.RULES`: the clause's own ``start-session.*`` rules
+    first (in clause order), then the others in registry order."""
     from ocpi_ref import RULES
 
     tests = tests_by_rule(tests_dir)
@@ -187,7 +188,7 @@ def matrix(tests_dir: Path = TESTS, book_dir: Path = BOOK) -> list[Row]:
             choice=_choices(rule),
             basis=rule.across(rule.basis_text),
         )
-        for rule in RULES.values()
+        for rule in sorted(RULES.values(), key=lambda r: not r.id.startswith("start-session."))
     ]
 
 

@@ -54,8 +54,13 @@ def audit_parallel(path: str | Path, *, partners: Partners, workers: int | None 
     if workers == 1:
         parts = [_worker(jobs[0])]
     else:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        # Not "fork": a child forked from a process with threads or signal handlers (a server, a
+        # test runner) can hang, and Pool's terminate then waits on it for ever.
+        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        with multiprocessing.get_context(method).Pool(workers) as pool:
             parts = pool.map(_worker, jobs)
+            pool.close()
+            pool.join()
     exchanges = sorted((ex for p in parts for ex in p["exchanges"]), key=lambda ex: ex["entries"][0])
     for n, ex in enumerate(exchanges, 1):
         ex["id"] = f"x{n}"
