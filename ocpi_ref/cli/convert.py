@@ -13,7 +13,6 @@ from typing import Any
 
 from ..convert import convert_start_session
 from ..report import Report
-from ..report import _printable as printable  # the checker's report escapes the same way
 from ..versions import VERSIONS
 from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, party, read_input
 
@@ -47,14 +46,13 @@ def run(args: argparse.Namespace) -> int:
     if done.document is not None:
         print(json.dumps(done.document, indent=2, ensure_ascii=False))
     if done.findings or not done.ok:
-        # A pointer can hold a lone surrogate (a member name "\ud800"), which no encoding can
-        # write: escaped as \uXXXX, as in `ocpi-ref check`, whatever stderr's error handler.
-        print(printable(_text(done)), file=sys.stderr)
+        print(_text(done), file=sys.stderr)
     return EXIT_OK if done.lossless else EXIT_FAILED
 
 
 def _text(done: Any) -> str:
     """The conversion in words, each finding labelled as ``check`` labels it (a size or depth
-    limit of this reference is ``refused``, not ``error``)."""
+    limit of this reference is ``refused``, not ``error``); :meth:`Report.line` escapes a lone
+    surrogate in a pointer (a member name made of one), as ``check`` does."""
     labels = Report(done.source)
     return "\n".join([str(done).partition("\n")[0], *(f"  {labels.line(f)}" for f in done.findings)])

@@ -45,7 +45,6 @@ from .declared import declared_only
 from .delivery import Deliverer
 from .replies import (
     BACKLOG_FULL,
-    backlog_message,
     IDS_CANNOT_TRAVEL,
     NO_SUCH_COMMAND,
     OPEN_COMMAND,
@@ -60,6 +59,7 @@ from .replies import (
     Caller,
     Choice,
     Reply,
+    backlog_message,
     display,
     finding_text,
     not_json,

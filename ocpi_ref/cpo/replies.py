@@ -173,15 +173,13 @@ def choices() -> tuple[Choice, ...]:
 CHOICES = choices()
 
 
-def backlog_message(limit: int, pending: int | None = None, timeout: float | None = None) -> str:
+def backlog_message(limit: int, pending: int, timeout: float) -> str:
     """The message of a command refused because the partner's lane is full
-    (``commands.backlog-limit``): at most *limit* (``max_backlog``) under way, or fewer when
-    *pending* is all the lane can answer within the *timeout*; it names both, so the partner
-    knows what to wait for."""
-    pending = limit if pending is None else pending
-    within = f" within the {timeout:g} s timeout" if timeout is not None else ""
+    (``commands.backlog-limit``): *pending* under way is all it can answer within the *timeout*,
+    or *limit* (``max_backlog``) is reached; it names both, so the partner knows what to wait for."""
     return (
-        f"REJECTED: {pending} commands of yours are under way, as many as this CPO can answer{within} "
+        f"REJECTED: {pending} commands of yours are under way, as many as this CPO can answer "
+        f"within the {timeout:g} s timeout "
         f"(it takes at most {limit} commands under way per partner, max_backlog); try again once "
         f"their results have come [{BACKLOG_LIMIT.id}]"
     )
